@@ -1,0 +1,54 @@
+// A config file read from YAML: its shape checked, option values still raw
+// (interpolation and typing happen when a store is bound to its plugin, so
+// a store that is never opened never needs its ${VAR}s).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "interpolate.h"
+#include "source_mark.h"
+
+namespace bytestore::config {
+
+struct RawOption {
+  std::string name;
+  SourceMark name_mark;
+  std::string value;   // the scalar's text; empty for a non-scalar
+  SourceMark value_mark;
+  std::string kind;    // "scalar", "null", "sequence" or "mapping"
+};
+
+struct StoreEntry {
+  std::string name;
+  SourceMark mark;  // of the store's name
+  std::string backend;
+  SourceMark backend_mark;
+  std::vector<RawOption> options;  // everything but `backend`, in file order
+};
+
+struct ConfigDocument {
+  std::string source;  // the file name, for messages
+  std::string default_store;
+  SourceMark default_mark;
+  std::vector<std::filesystem::path> plugin_dirs;  // absolute
+  std::vector<StoreEntry> stores;
+
+  // The store named `name`, or nullptr.
+  const StoreEntry* find(std::string_view name) const;
+};
+
+// The longest config text accepted.
+inline constexpr std::size_t kMaxConfigBytes = 4 << 20;
+
+// Parses `yaml`. Relative plugin_dirs are taken against `base_dir`.
+// Throws Error(Errc::config) with "source:line:column: ..." messages.
+ConfigDocument parse_config(std::string_view yaml, std::string source,
+                            const std::filesystem::path& base_dir, const EnvLookup& env);
+
+// Reads and parses the file at `path`.
+ConfigDocument load_config(const std::filesystem::path& path, const EnvLookup& env);
+
+}  // namespace bytestore::config

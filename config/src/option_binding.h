@@ -1,0 +1,30 @@
+// Binding a store's raw options to its plugin's schema: the typed,
+// validated values a plugin receives.
+#pragma once
+
+#include <bytestore/plugins.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config_document.h"
+
+namespace bytestore::config {
+
+// (name, canonical text) for every option of the schema that has a value:
+// the store's own, else the schema default.
+using BoundOptions = std::vector<std::pair<std::string, std::string>>;
+
+// Interpolates, type-checks and completes `store`'s options against
+// `schema` (the plugin of `store.backend`). Throws Error(Errc::config)
+// naming source:line:column, the store and the option; a secret option's
+// value never appears in a message.
+BoundOptions bind_options(const ConfigDocument& doc, const StoreEntry& store,
+                          const std::vector<OptionSchema>& schema, const EnvLookup& env);
+
+// `text` (an option value as written, after interpolation) in the
+// canonical form of `type`. Throws std::invalid_argument saying why not.
+std::string canonical_value(const OptionSchema& option, const std::string& text);
+
+}  // namespace bytestore::config

@@ -1,0 +1,82 @@
+#include "units.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace bytestore::config {
+namespace {
+
+struct Unit {
+  std::string_view name;
+  double factor;
+};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// Splits "12.5 MiB" into 12.5 and the factor of its unit.
+std::uint64_t scaled(std::string_view text, std::initializer_list<Unit> units,
+                     bool unit_required, std::string_view what, std::string_view examples) {
+  text = trim(text);
+  std::size_t split = 0;
+  while (split < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[split])) || text[split] == '.' ||
+          text[split] == '-' || text[split] == '+'))
+    ++split;
+  const std::string_view number = text.substr(0, split);
+  const std::string unit = lower(trim(text.substr(split)));
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (number.empty() || ec != std::errc() || ptr != number.data() + number.size())
+    throw std::invalid_argument("'" + std::string(text) + "' is not a " + std::string(what) +
+                                " (examples: " + std::string(examples) + ")");
+  if (value < 0) throw std::invalid_argument(std::string(what) + " cannot be negative");
+  double factor = 0;
+  for (const Unit& u : units)
+    if (unit == u.name) factor = u.factor;
+  if (unit.empty() && !unit_required) factor = 1;
+  if (unit.empty() && unit_required && value == 0) factor = 1;
+  if (factor == 0) {
+    std::string names;
+    for (const Unit& u : units) names += (names.empty() ? "" : ", ") + std::string(u.name);
+    throw std::invalid_argument(
+        (unit.empty() ? "'" + std::string(text) + "' needs a unit"
+                      : "unknown unit '" + std::string(text.substr(split)) + "'") +
+        " (one of " + names + "; examples: " + std::string(examples) + ")");
+  }
+  const double result = std::floor(value * factor);
+  if (result >= 18446744073709551616.0)
+    throw std::invalid_argument("'" + std::string(text) + "' is too large");
+  return static_cast<std::uint64_t>(result);
+}
+
+}  // namespace
+
+std::uint64_t parse_size(std::string_view text) {
+  constexpr double k = 1000, ki = 1024;
+  return scaled(text,
+                {{"b", 1}, {"kb", k}, {"mb", k * k}, {"gb", k * k * k}, {"tb", k * k * k * k},
+                 {"kib", ki}, {"mib", ki * ki}, {"gib", ki * ki * ki}, {"tib", ki * ki * ki * ki}},
+                false, "size", "4096, 512MiB, 1GB");
+}
+
+std::uint64_t parse_duration_ms(std::string_view text) {
+  return scaled(text, {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}}, true, "duration",
+                "250ms, 30s, 5m");
+}
+
+}  // namespace bytestore::config

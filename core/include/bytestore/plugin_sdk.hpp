@@ -1,0 +1,444 @@
+// The C++ SDK for writing a bytestore backend plugin. Header-only: a plugin
+// includes this, links Boost::headers, and never links libbytestore.
+//
+// A backend is an ordinary class:
+//
+//   struct MyOptions {
+//     std::string path;
+//     bytestore::sdk::ByteSize map_size{1 << 30};
+//     static constexpr std::array docs{
+//         bytestore::sdk::OptionDoc{"path", "Where the data lives.", bytestore::sdk::kRequired},
+//         bytestore::sdk::OptionDoc{"map_size", "Initial map size."}};
+//   };
+//   BOOST_DESCRIBE_STRUCT(MyOptions, (), (path, map_size))
+//
+//   class MyBackend {
+//    public:
+//     using Options = MyOptions;
+//     static constexpr const char* kName = "mine";        // `backend: mine`
+//     static constexpr const char* kVersion = "1.0.0";
+//     static constexpr const char* kDescription = "One line for `bytestore backends`.";
+//     static constexpr bytestore::Capabilities kDefaultCapabilities{...};
+//     explicit MyBackend(const Options& options);
+//     bytestore::Capabilities capabilities() const;
+//     void mget(std::span<const std::string_view> keys, const bytestore::sdk::ValueSink& sink);
+//     void mset(std::span<const bytestore::sdk::KeyValueView> pairs);
+//     void mdelete(std::span<const std::string_view> keys);
+//     std::unique_ptr<bytestore::sdk::Cursor> scan(std::string_view prefix);
+//   };
+//   BYTESTORE_PLUGIN(MyBackend)
+//
+// The SDK derives the option schema from the Described struct (names, types,
+// defaults from a default-constructed Options, docs and flags from `docs`),
+// parses option values into Options, and turns every exception into an
+// error code and message: none crosses the C boundary. Methods throw
+// bytestore::Error with the code that fits; the message needs no backend
+// name prefix (the host adds it).
+#pragma once
+
+#include <bytestore/capabilities.hpp>
+#include <bytestore/error.hpp>
+#include <bytestore/plugin_abi.h>
+
+#include <boost/describe.hpp>
+#include <boost/mp11.hpp>
+
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace bytestore::sdk {
+
+// An option measured in bytes; config accepts units ("512MiB", "1GB").
+struct ByteSize {
+  std::uint64_t bytes = 0;
+};
+
+// An option measured in time; config accepts units ("250ms", "30s").
+using Duration = std::chrono::milliseconds;
+
+inline constexpr std::uint32_t kRequired = BYTESTORE_OPTION_REQUIRED;
+inline constexpr std::uint32_t kSecret = BYTESTORE_OPTION_SECRET;
+
+struct OptionDoc {
+  const char* name;
+  const char* doc;
+  std::uint32_t flags = 0;
+  const char* alias = nullptr;
+};
+
+using KeyValueView = std::pair<std::string_view, std::string_view>;
+
+// Hands found values back to the host, which copies them.
+class ValueSink {
+ public:
+  ValueSink(bytestore_value_sink fn, void* context) : fn_(fn), context_(context) {}
+  void operator()(std::size_t index, std::string_view value) const {
+    fn_(context_, index, value.data(), value.size());
+  }
+
+ private:
+  bytestore_value_sink fn_;
+  void* context_;
+};
+
+// Hands listed keys back to the host, which copies them.
+class KeySink {
+ public:
+  KeySink(bytestore_key_sink fn, void* context) : fn_(fn), context_(context) {}
+  void operator()(std::string_view key) const { fn_(context_, key.data(), key.size()); }
+
+ private:
+  bytestore_key_sink fn_;
+  void* context_;
+};
+
+// A listing in progress. next() emits one page of keys (a bounded number)
+// and returns false once nothing follows.
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  virtual bool next(const KeySink& sink) = 0;
+};
+
+template <class B>
+concept Backend = requires(B& b, const B& cb, std::span<const std::string_view> keys,
+                           std::span<const KeyValueView> pairs, const ValueSink& sink) {
+  typename B::Options;
+  { B::kName } -> std::convertible_to<const char*>;
+  { B::kVersion } -> std::convertible_to<const char*>;
+  { B::kDescription } -> std::convertible_to<const char*>;
+  { B::kDefaultCapabilities } -> std::convertible_to<Capabilities>;
+  { cb.capabilities() } -> std::same_as<Capabilities>;
+  b.mget(keys, sink);
+  b.mset(pairs);
+  b.mdelete(keys);
+  { b.scan(std::string_view{}) } -> std::same_as<std::unique_ptr<Cursor>>;
+};
+
+namespace detail {
+
+// How one option type is described, parsed and rendered.
+template <class T, class = void>
+struct OptionTraits;
+
+template <>
+struct OptionTraits<std::string> {
+  static constexpr bytestore_option_type kType = BYTESTORE_OPTION_STRING;
+  static bool parse(std::string_view text, std::string& out) {
+    out.assign(text);
+    return true;
+  }
+  static std::string render(const std::string& value) { return value; }
+};
+
+template <>
+struct OptionTraits<bool> {
+  static constexpr bytestore_option_type kType = BYTESTORE_OPTION_BOOL;
+  static bool parse(std::string_view text, bool& out) {
+    if (text == "true") return out = true, true;
+    if (text == "false") return out = false, true;
+    return false;
+  }
+  static std::string render(bool value) { return value ? "true" : "false"; }
+};
+
+template <class T>
+bool parse_number(std::string_view text, T& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end && !text.empty();
+}
+
+template <class T>
+struct OptionTraits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>> {
+  static constexpr bytestore_option_type kType =
+      std::is_signed_v<T> ? BYTESTORE_OPTION_INT : BYTESTORE_OPTION_UINT;
+  static bool parse(std::string_view text, T& out) { return parse_number(text, out); }
+  static std::string render(T value) { return std::to_string(value); }
+};
+
+template <>
+struct OptionTraits<double> {
+  static constexpr bytestore_option_type kType = BYTESTORE_OPTION_DOUBLE;
+  static bool parse(std::string_view text, double& out) { return parse_number(text, out); }
+  static std::string render(double value) {
+    char buf[32];
+    auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    return std::string(buf, ptr);
+  }
+};
+
+template <>
+struct OptionTraits<ByteSize> {
+  static constexpr bytestore_option_type kType = BYTESTORE_OPTION_SIZE;
+  static bool parse(std::string_view text, ByteSize& out) { return parse_number(text, out.bytes); }
+  static std::string render(ByteSize value) { return std::to_string(value.bytes); }
+};
+
+template <>
+struct OptionTraits<Duration> {
+  static constexpr bytestore_option_type kType = BYTESTORE_OPTION_DURATION;
+  static bool parse(std::string_view text, Duration& out) {
+    Duration::rep ms = 0;
+    if (!parse_number(text, ms) || ms < 0) return false;
+    out = Duration(ms);
+    return true;
+  }
+  static std::string render(Duration value) { return std::to_string(value.count()); }
+};
+
+template <class E>
+struct OptionTraits<E, std::enable_if_t<boost::describe::has_describe_enumerators<E>::value>> {
+  static constexpr bytestore_option_type kType = BYTESTORE_OPTION_ENUM;
+  static bool parse(std::string_view text, E& out) {
+    bool found = false;
+    boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto d) {
+      if (!found && text == d.name) {
+        out = d.value;
+        found = true;
+      }
+    });
+    return found;
+  }
+  static std::string render(E value) {
+    std::string name;
+    boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto d) {
+      if (d.value == value) name = d.name;
+    });
+    return name;
+  }
+  static const std::vector<const char*>& names() {
+    static const std::vector<const char*> names = [] {
+      std::vector<const char*> v;
+      boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>(
+          [&](auto d) { v.push_back(d.name); });
+      return v;
+    }();
+    return names;
+  }
+};
+
+template <class Options>
+using OptionMembers = boost::describe::describe_members<Options, boost::describe::mod_public>;
+
+constexpr bool same_name(const char* a, const char* b) {
+  return std::string_view(a) == std::string_view(b);
+}
+
+// True when `docs` documents exactly the described members, in any order.
+template <class Options>
+constexpr bool docs_match_members() {
+  bool ok = Options::docs.size() == boost::mp11::mp_size<OptionMembers<Options>>::value;
+  boost::mp11::mp_for_each<OptionMembers<Options>>([&](auto d) {
+    bool found = false;
+    for (const OptionDoc& doc : Options::docs) found = found || same_name(doc.name, d.name);
+    ok = ok && found;
+  });
+  return ok;
+}
+
+template <class Options>
+const OptionDoc& doc_of(const char* name) {
+  for (const OptionDoc& doc : Options::docs)
+    if (same_name(doc.name, name)) return doc;
+  throw Error(Errc::internal, "undocumented option");  // unreachable: checked at compile time
+}
+
+// The option schema of Options, built once and kept for the library's life.
+template <class Options>
+struct Schema {
+  std::vector<std::string> defaults;
+  std::vector<bytestore_option_spec> specs;
+
+  Schema() {
+    const Options initial{};
+    boost::mp11::mp_for_each<OptionMembers<Options>>([&](auto d) {
+      using T = std::remove_cvref_t<decltype(initial.*d.pointer)>;
+      defaults.push_back(OptionTraits<T>::render(initial.*d.pointer));
+    });
+    std::size_t i = 0;
+    boost::mp11::mp_for_each<OptionMembers<Options>>([&](auto d) {
+      using T = std::remove_cvref_t<decltype(initial.*d.pointer)>;
+      const OptionDoc& doc = doc_of<Options>(d.name);
+      bytestore_option_spec spec{};
+      spec.name = d.name;
+      spec.alias = doc.alias;
+      spec.type = OptionTraits<T>::kType;
+      spec.flags = doc.flags;
+      spec.default_value = (doc.flags & kRequired) ? nullptr : defaults[i].c_str();
+      spec.doc = doc.doc;
+      if constexpr (OptionTraits<T>::kType == BYTESTORE_OPTION_ENUM) {
+        spec.enum_values = OptionTraits<T>::names().data();
+        spec.enum_count = OptionTraits<T>::names().size();
+      }
+      specs.push_back(spec);
+      ++i;
+    });
+  }
+};
+
+inline std::string_view view(bytestore_slice s) { return {s.data, s.size}; }
+
+// Parses validated option values into Options; absent options keep the
+// defaults of a default-constructed Options.
+template <class Options>
+Options parse_options(const bytestore_option_value* values, std::size_t count) {
+  Options options{};
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string_view name = view(values[i].name);
+    const std::string_view text = view(values[i].value);
+    bool known = false;
+    boost::mp11::mp_for_each<OptionMembers<Options>>([&](auto d) {
+      if (known || name != d.name) return;
+      known = true;
+      using T = std::remove_cvref_t<decltype(options.*d.pointer)>;
+      if (!OptionTraits<T>::parse(text, options.*d.pointer)) {
+        const bool secret = doc_of<Options>(d.name).flags & kSecret;
+        throw Error(Errc::config, "option '" + std::string(name) + "': invalid value" +
+                                      (secret ? std::string() : " '" + std::string(text) + "'"));
+      }
+    });
+    if (!known) throw Error(Errc::config, "unknown option '" + std::string(name) + "'");
+  }
+  return options;
+}
+
+inline void report(bytestore_error* error, std::string_view message) noexcept {
+  if (error && error->set_message) error->set_message(error->context, message.data(), message.size());
+}
+
+// Runs `body`, turning any exception into a code and a message.
+template <class F>
+int guarded(bytestore_error* error, F&& body) noexcept {
+  try {
+    body();
+    return BYTESTORE_OK;
+  } catch (const Error& e) {
+    report(error, e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::bad_alloc&) {
+    report(error, "out of memory");
+    return BYTESTORE_INTERNAL;
+  } catch (const std::exception& e) {
+    report(error, std::string("unexpected exception: ") + e.what());
+    return BYTESTORE_INTERNAL;
+  } catch (...) {
+    report(error, "unexpected exception of unknown type");
+    return BYTESTORE_INTERNAL;
+  }
+}
+
+constexpr bytestore_capabilities to_c(const Capabilities& c) {
+  return {c.max_key_bytes, c.max_value_bytes,
+          (c.atomic_batch ? BYTESTORE_CAP_ATOMIC_BATCH : 0u) |
+              (c.ordered_keys ? BYTESTORE_CAP_ORDERED_KEYS : 0u) |
+              (c.persistent ? BYTESTORE_CAP_PERSISTENT : 0u) |
+              (c.native_async ? BYTESTORE_CAP_NATIVE_ASYNC : 0u)};
+}
+
+inline std::vector<std::string_view> views(const bytestore_slice* slices, std::size_t count) {
+  std::vector<std::string_view> out;
+  out.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) out.push_back(view(slices[i]));
+  return out;
+}
+
+template <Backend B>
+B& backend(bytestore_instance* instance) {
+  return *reinterpret_cast<B*>(instance);
+}
+
+// The C function table of backend B.
+template <Backend B>
+const bytestore_plugin* plugin_table() {
+  using Options = typename B::Options;
+  static_assert(docs_match_members<Options>(),
+                "Options::docs must document every described member exactly once");
+  static const Schema<Options> schema;
+  static const bytestore_plugin table = [] {
+    bytestore_plugin t{};
+    t.abi_version = BYTESTORE_ABI_VERSION;
+    t.struct_size = sizeof(bytestore_plugin);
+    t.name = B::kName;
+    t.version = B::kVersion;
+    t.description = B::kDescription;
+    t.options = schema.specs.data();
+    t.option_count = schema.specs.size();
+    t.default_capabilities = to_c(B::kDefaultCapabilities);
+    t.open = [](const bytestore_option_value* options, std::size_t count,
+                bytestore_instance** out, bytestore_error* error) {
+      return guarded(error, [&] {
+        auto instance = std::make_unique<B>(parse_options<Options>(options, count));
+        *out = reinterpret_cast<bytestore_instance*>(instance.release());
+      });
+    };
+    t.close = [](bytestore_instance* instance) {
+      guarded(nullptr, [&] { delete &backend<B>(instance); });
+    };
+    t.capabilities = [](bytestore_instance* instance, bytestore_capabilities* out,
+                        bytestore_error* error) {
+      return guarded(error, [&] { *out = to_c(backend<B>(instance).capabilities()); });
+    };
+    t.mget = [](bytestore_instance* instance, const bytestore_slice* keys, std::size_t count,
+                bytestore_value_sink sink, void* context, bytestore_error* error) {
+      return guarded(error, [&] {
+        const std::vector<std::string_view> k = views(keys, count);
+        backend<B>(instance).mget(k, ValueSink(sink, context));
+      });
+    };
+    t.mset = [](bytestore_instance* instance, const bytestore_slice* keys,
+                const bytestore_slice* values, std::size_t count, bytestore_error* error) {
+      return guarded(error, [&] {
+        std::vector<KeyValueView> pairs;
+        pairs.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) pairs.emplace_back(view(keys[i]), view(values[i]));
+        backend<B>(instance).mset(pairs);
+      });
+    };
+    t.mdelete = [](bytestore_instance* instance, const bytestore_slice* keys, std::size_t count,
+                   bytestore_error* error) {
+      return guarded(error, [&] {
+        const std::vector<std::string_view> k = views(keys, count);
+        backend<B>(instance).mdelete(k);
+      });
+    };
+    t.cursor_open = [](bytestore_instance* instance, bytestore_slice prefix,
+                       bytestore_cursor** out, bytestore_error* error) {
+      return guarded(error, [&] {
+        *out = reinterpret_cast<bytestore_cursor*>(backend<B>(instance).scan(view(prefix)).release());
+      });
+    };
+    t.cursor_next = [](bytestore_cursor* cursor, bytestore_key_sink sink, void* context,
+                       int* has_more, bytestore_error* error) {
+      return guarded(error, [&] {
+        *has_more = reinterpret_cast<Cursor*>(cursor)->next(KeySink(sink, context)) ? 1 : 0;
+      });
+    };
+    t.cursor_close = [](bytestore_cursor* cursor) {
+      guarded(nullptr, [&] { delete reinterpret_cast<Cursor*>(cursor); });
+    };
+    return t;
+  }();
+  return &table;
+}
+
+}  // namespace detail
+}  // namespace bytestore::sdk
+
+// Exports backend B as a plugin: defines the one entry symbol.
+#define BYTESTORE_PLUGIN(B)                                                          \
+  extern "C" __attribute__((visibility("default"))) const bytestore_plugin*          \
+  bytestore_plugin_entry(void) {                                                     \
+    return ::bytestore::sdk::detail::plugin_table<B>();                              \
+  }

@@ -1,0 +1,41 @@
+// Finding, loading and checking backend plugins.
+#pragma once
+
+#include <bytestore/plugin_abi.h>
+#include <bytestore/plugins.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace bytestore::internal {
+
+// A loaded plugin whose table passed the ABI checks. Libraries stay loaded
+// for the life of the process: instances, cursors and pending async calls
+// may refer to their code at any time.
+class PluginLibrary {
+ public:
+  // Loads and checks the plugin at `file`; throws Error(Errc::plugin).
+  static std::shared_ptr<const PluginLibrary> load(const std::filesystem::path& file);
+  // Finds and loads the plugin for `backend` on the search path.
+  static std::shared_ptr<const PluginLibrary> find(
+      std::string_view backend, const std::vector<std::filesystem::path>& extra_dirs);
+
+  const bytestore_plugin& table() const { return *table_; }
+  const PluginInfo& info() const { return info_; }
+
+ private:
+  PluginLibrary(const bytestore_plugin* table, PluginInfo info)
+      : table_(table), info_(std::move(info)) {}
+
+  const bytestore_plugin* table_;
+  PluginInfo info_;
+};
+
+// The file name of `backend`'s plugin: "bytestore-NAME.so".
+std::string plugin_file_name(std::string_view backend);
+
+Capabilities from_c(const bytestore_capabilities& c);
+
+}  // namespace bytestore::internal

@@ -1,0 +1,209 @@
+#include "plugin_store.h"
+
+#include <bytestore/error.hpp>
+
+#include <exception>
+
+#include "executor.h"
+#include "request_checks.h"
+
+namespace bytestore::internal {
+namespace {
+
+// Collects the message a plugin reports through bytestore_error.
+struct ErrorCapture {
+  std::string message;
+  bytestore_error c{this, [](void* self, const char* text, std::size_t size) {
+                      static_cast<ErrorCapture*>(self)->message.assign(text, size);
+                    }};
+};
+
+bytestore_slice slice(std::string_view s) { return {s.data(), s.size()}; }
+
+std::vector<bytestore_slice> slices(std::span<const std::string> keys) {
+  std::vector<bytestore_slice> out;
+  out.reserve(keys.size());
+  for (const std::string& k : keys) out.push_back(slice(k));
+  return out;
+}
+
+// Sink state: a callback must not throw into plugin frames, so a failure is
+// kept and rethrown after the plugin returns.
+struct ValuesSink {
+  std::vector<std::optional<Bytes>>* values;
+  std::exception_ptr failure;
+
+  static void call(void* self, std::size_t index, const char* data, std::size_t size) {
+    auto& sink = *static_cast<ValuesSink*>(self);
+    if (sink.failure) return;
+    try {
+      if (index >= sink.values->size())
+        throw Error(Errc::internal, "plugin answered for key index " + std::to_string(index) +
+                                        " of a " + std::to_string(sink.values->size()) +
+                                        "-key request");
+      (*sink.values)[index].emplace(data, size);
+    } catch (...) {
+      sink.failure = std::current_exception();
+    }
+  }
+};
+
+struct KeysSink {
+  std::vector<std::string>* keys;
+  std::exception_ptr failure;
+
+  static void call(void* self, const char* data, std::size_t size) {
+    auto& sink = *static_cast<KeysSink*>(self);
+    if (sink.failure) return;
+    try {
+      sink.keys->emplace_back(data, size);
+    } catch (...) {
+      sink.failure = std::current_exception();
+    }
+  }
+};
+
+Errc errc_of(int code) {
+  return code >= BYTESTORE_INVALID_ARGUMENT && code <= BYTESTORE_INTERNAL ? static_cast<Errc>(code)
+                                                                          : Errc::internal;
+}
+
+}  // namespace
+
+PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library,
+                               const OptionValues& options)
+    : library_(std::move(library)), table_(library_->table()) {
+  std::vector<bytestore_option_value> values;
+  values.reserve(options.size());
+  for (const auto& [name, value] : options) values.push_back({slice(name), slice(value)});
+  ErrorCapture error;
+  check(table_.open(values.data(), values.size(), &handle_, &error.c), error.message);
+  if (!handle_) throw Error(Errc::internal, backend() + ": open succeeded but returned no instance");
+  bytestore_capabilities caps{};
+  const int code = table_.capabilities(handle_, &caps, &error.c);
+  if (code != BYTESTORE_OK) {
+    table_.close(handle_);
+    check(code, error.message);
+  }
+  capabilities_ = from_c(caps);
+  // Async always works: natively only when the plugin supplies the calls.
+  capabilities_.native_async = capabilities_.native_async && table_.submit_mget;
+}
+
+PluginInstance::~PluginInstance() { table_.close(handle_); }
+
+void PluginInstance::check(int code, const std::string& message) const {
+  if (code == BYTESTORE_OK) return;
+  std::string text = backend() + ": " + (message.empty() ? "failed without a message" : message);
+  if (errc_of(code) == Errc::internal && (code < BYTESTORE_INVALID_ARGUMENT || code > BYTESTORE_INTERNAL))
+    text += " (unknown error code " + std::to_string(code) + ")";
+  throw Error(errc_of(code), text);
+}
+
+std::vector<std::optional<Bytes>> PluginInstance::mget(std::span<const std::string> keys) const {
+  check_keys(keys, capabilities_);
+  std::vector<std::optional<Bytes>> values(keys.size());
+  if (keys.empty()) return values;
+  const std::vector<bytestore_slice> k = slices(keys);
+  ValuesSink sink{&values, nullptr};
+  ErrorCapture error;
+  const int code = table_.mget(handle_, k.data(), k.size(), &ValuesSink::call, &sink, &error.c);
+  if (sink.failure) std::rethrow_exception(sink.failure);
+  check(code, error.message);
+  return values;
+}
+
+void PluginInstance::mset(std::span<const KeyValue> pairs) const {
+  check_pairs(pairs, capabilities_);
+  if (pairs.empty()) return;
+  std::vector<bytestore_slice> keys, values;
+  keys.reserve(pairs.size());
+  values.reserve(pairs.size());
+  for (const auto& [key, value] : pairs) {
+    keys.push_back(slice(key));
+    values.push_back(slice(value));
+  }
+  ErrorCapture error;
+  check(table_.mset(handle_, keys.data(), values.data(), pairs.size(), &error.c), error.message);
+}
+
+void PluginInstance::mdelete(std::span<const std::string> keys) const {
+  check_keys(keys, capabilities_);
+  if (keys.empty()) return;
+  const std::vector<bytestore_slice> k = slices(keys);
+  ErrorCapture error;
+  check(table_.mdelete(handle_, k.data(), k.size(), &error.c), error.message);
+}
+
+// A listing through the plugin's cursor; holds the instance open.
+class PluginKeyCursor final : public KeyCursor {
+ public:
+  PluginKeyCursor(std::shared_ptr<const PluginInstance> instance, bytestore_cursor* cursor)
+      : instance_(std::move(instance)), cursor_(cursor) {}
+  ~PluginKeyCursor() override { instance_->table_.cursor_close(cursor_); }
+
+  bool next_page(std::vector<std::string>& page) override {
+    page.clear();
+    // A plugin may return empty pages before the end (e.g. a filtered scan).
+    while (page.empty() && !exhausted_) {
+      KeysSink sink{&page, nullptr};
+      ErrorCapture error;
+      int has_more = 0;
+      const int code =
+          instance_->table_.cursor_next(cursor_, &KeysSink::call, &sink, &has_more, &error.c);
+      if (sink.failure) std::rethrow_exception(sink.failure);
+      instance_->check(code, error.message);
+      exhausted_ = has_more == 0;
+    }
+    return !page.empty();
+  }
+
+ private:
+  std::shared_ptr<const PluginInstance> instance_;
+  bytestore_cursor* cursor_;
+  bool exhausted_ = false;
+};
+
+std::unique_ptr<KeyCursor> PluginInstance::scan(std::shared_ptr<const PluginInstance> self,
+                                                std::string_view prefix) {
+  if (!is_valid_utf8(prefix))
+    throw Error(Errc::invalid_argument, "prefix " + quote_key(prefix) + " is not valid UTF-8");
+  bytestore_cursor* cursor = nullptr;
+  ErrorCapture error;
+  self->check(self->table_.cursor_open(self->handle_, slice(prefix), &cursor, &error.c),
+              error.message);
+  return std::make_unique<PluginKeyCursor>(std::move(self), cursor);
+}
+
+std::vector<std::optional<Bytes>> PluginStore::mget(std::span<const std::string> keys) {
+  return instance_->mget(keys);
+}
+
+void PluginStore::mset(std::span<const KeyValue> pairs) {
+  instance_->mset(pairs);
+}
+
+void PluginStore::mdelete(std::span<const std::string> keys) {
+  instance_->mdelete(keys);
+}
+
+std::unique_ptr<KeyCursor> PluginStore::scan(std::string_view prefix) {
+  return PluginInstance::scan(instance_, prefix);
+}
+
+std::future<std::vector<std::optional<Bytes>>> PluginStore::amget(std::vector<std::string> keys) {
+  return Executor::shared().submit(
+      [instance = instance_, keys = std::move(keys)] { return instance->mget(keys); });
+}
+
+std::future<void> PluginStore::amset(std::vector<KeyValue> pairs) {
+  return Executor::shared().submit(
+      [instance = instance_, pairs = std::move(pairs)] { instance->mset(pairs); });
+}
+
+std::future<void> PluginStore::amdelete(std::vector<std::string> keys) {
+  return Executor::shared().submit(
+      [instance = instance_, keys = std::move(keys)] { instance->mdelete(keys); });
+}
+
+}  // namespace bytestore::internal

@@ -1,0 +1,72 @@
+// ByteStore over a plugin instance: the C ABI seen from the host side.
+#pragma once
+
+#include <bytestore/byte_store.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "plugin_library.h"
+
+namespace bytestore::internal {
+
+// Validated option values in canonical text, as the plugin receives them.
+using OptionValues = std::vector<std::pair<std::string, std::string>>;
+
+// One open plugin instance. Shared by its store, the store's cursors and
+// pending async calls, so whichever finishes last closes it.
+class PluginInstance {
+ public:
+  // Opens an instance; throws the plugin's error, prefixed with the backend.
+  PluginInstance(std::shared_ptr<const PluginLibrary> library, const OptionValues& options);
+  ~PluginInstance();
+  PluginInstance(const PluginInstance&) = delete;
+  PluginInstance& operator=(const PluginInstance&) = delete;
+
+  std::vector<std::optional<Bytes>> mget(std::span<const std::string> keys) const;
+  void mset(std::span<const KeyValue> pairs) const;
+  void mdelete(std::span<const std::string> keys) const;
+  static std::unique_ptr<KeyCursor> scan(std::shared_ptr<const PluginInstance> self,
+                                         std::string_view prefix);
+  const Capabilities& capabilities() const { return capabilities_; }
+  const std::string& backend() const { return library_->info().backend; }
+
+ private:
+  friend class PluginKeyCursor;
+  // Throws bytestore::Error for a failed plugin call.
+  void check(int code, const std::string& message) const;
+
+  std::shared_ptr<const PluginLibrary> library_;
+  const bytestore_plugin& table_;
+  bytestore_instance* handle_ = nullptr;
+  Capabilities capabilities_;
+};
+
+class PluginStore final : public ByteStore {
+ public:
+  explicit PluginStore(std::shared_ptr<const PluginInstance> instance)
+      : instance_(std::move(instance)) {}
+
+  std::vector<std::optional<Bytes>> mget(std::span<const std::string> keys) override;
+  void mset(std::span<const KeyValue> pairs) override;
+  void mdelete(std::span<const std::string> keys) override;
+  std::unique_ptr<KeyCursor> scan(std::string_view prefix) override;
+  Capabilities capabilities() const override { return instance_->capabilities(); }
+
+  // Async calls hold the instance, not the store: the store may be
+  // destroyed while they run.
+  std::future<std::vector<std::optional<Bytes>>> amget(std::vector<std::string> keys) override;
+  std::future<void> amset(std::vector<KeyValue> pairs) override;
+  std::future<void> amdelete(std::vector<std::string> keys) override;
+
+  using ByteStore::mdelete;
+  using ByteStore::mget;
+  using ByteStore::mset;
+
+ private:
+  std::shared_ptr<const PluginInstance> instance_;
+};
+
+}  // namespace bytestore::internal
