@@ -1,0 +1,53 @@
+#include "config_locator.h"
+
+#include <bytestore/error.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace bytestore::cli {
+namespace fs = std::filesystem;
+
+std::string default_database_path() {
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  fs::path base;
+  if (xdg && *xdg) {
+    base = xdg;
+  } else {
+    const char* home = std::getenv("HOME");
+    if (!home || !*home)
+      throw Error(Errc::config, "neither XDG_DATA_HOME nor HOME is set, so there is no place for "
+                                "the default store; pass --config FILE");
+    base = fs::path(home) / ".local" / "share";
+  }
+  return (base / "bytestore" / "default.db").string();
+}
+
+std::string selected_store(const Config& config, const std::optional<std::string>& flag) {
+  if (flag && !flag->empty()) return *flag;
+  if (!config.default_store().empty()) return config.default_store();
+  const auto names = config.store_names();
+  return names.size() == 1 ? names.front() : std::string();
+}
+
+LocatedConfig locate_config(const std::optional<std::string>& flag) {
+  if (flag) return {Config::load_file(*flag), *flag + " (from --config)"};
+  if (const char* env = std::getenv("BYTESTORE_CONFIG"); env && *env)
+    return {Config::load_file(env), std::string(env) + " (from BYTESTORE_CONFIG)"};
+  std::error_code ec;
+  if (fs::exists("bytestore.yaml", ec))
+    return {Config::load_file("bytestore.yaml"), "./bytestore.yaml"};
+  // Single-quoted YAML, where a quote is doubled; "$" is doubled too, so
+  // no part of the path is taken for a ${VAR}.
+  std::string path;
+  for (char c : default_database_path()) {
+    path += c;
+    if (c == '\'' || c == '$') path += c;
+  }
+  return {Config::parse("default: default\nstores:\n  default:\n    backend: sqlite\n    path: '" +
+                            path + "'\n",
+                        "<embedded default>"),
+          "embedded default (SQLite at " + default_database_path() + ")"};
+}
+
+}  // namespace bytestore::cli

@@ -1,0 +1,27 @@
+// Which config the CLI uses: --config, else $BYTESTORE_CONFIG, else
+// ./bytestore.yaml, else the embedded default (one SQLite store under the
+// user's data directory).
+#pragma once
+
+#include <bytestore/config.hpp>
+
+#include <optional>
+#include <string>
+
+namespace bytestore::cli {
+
+struct LocatedConfig {
+  Config config;
+  std::string origin;  // how it was found, for `info`
+};
+
+LocatedConfig locate_config(const std::optional<std::string>& flag);
+
+// The store a command works on: --store, else the config's default, else
+// its only store; empty when none of those applies (open() then says why).
+std::string selected_store(const Config& config, const std::optional<std::string>& flag);
+
+// ${XDG_DATA_HOME:-$HOME/.local/share}/bytestore/default.db
+std::string default_database_path();
+
+}  // namespace bytestore::cli

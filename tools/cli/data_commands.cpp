@@ -1,0 +1,101 @@
+// set, get, del, keys: the store's own operations from the shell.
+#include <bytestore/bytestore.hpp>
+
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "base64.h"
+#include "commands.h"
+#include "config_locator.h"
+
+namespace bytestore::cli {
+namespace {
+
+std::unique_ptr<ByteStore> open_store(const CommandLine& line) {
+  return locate_config(line.config).config.open(line.store.value_or(""));
+}
+
+Bytes read_all(std::istream& in) {
+  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void expect_operands(const CommandLine& line, std::size_t min, std::size_t max,
+                     const char* usage) {
+  if (line.operands.size() < min || line.operands.size() > max)
+    throw UsageError(std::string("usage: bytestore ") + usage);
+}
+
+}  // namespace
+
+int run_set(const CommandLine& line) {
+  expect_operands(line, 1, 2, "set KEY [VALUE | -] | set KEY --file PATH");
+  const std::string& key = line.operands[0];
+  Bytes value;
+  if (auto file = line.flag("--file")) {
+    if (line.operands.size() == 2) throw UsageError("give VALUE or --file, not both");
+    std::ifstream in(*file, std::ios::binary);
+    if (!in) throw Error(Errc::io, "cannot read " + *file);
+    value = read_all(in);
+  } else if (line.operands.size() == 2 && line.operands[1] != "-") {
+    value = line.operands[1];
+  } else {
+    std::ios::sync_with_stdio(false);
+    value = read_all(std::cin);  // binary-safe: no newline handling on POSIX
+  }
+  open_store(line)->mset({{key, std::move(value)}});
+  return kOk;
+}
+
+int run_get(const CommandLine& line) {
+  const bool json = line.has("--json");
+  expect_operands(line, 1, json ? SIZE_MAX : 1, "get KEY | get --json KEY...");
+  auto store = open_store(line);
+  const auto values = store->mget(line.operands);
+  if (json) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      boost::json::object row;
+      row["key"] = line.operands[i];
+      if (values[i])
+        row["value"] = base64_encode(*values[i]);
+      else
+        row["value"] = nullptr;
+      std::cout << boost::json::serialize(row) << '\n';
+    }
+    return kOk;
+  }
+  if (!values[0]) {
+    std::cerr << "not found: " << line.operands[0] << '\n';
+    return kNotFound;
+  }
+  std::fwrite(values[0]->data(), 1, values[0]->size(), stdout);
+  return std::fflush(stdout) == 0 ? kOk : kStoreError;
+}
+
+int run_del(const CommandLine& line) {
+  expect_operands(line, 1, SIZE_MAX, "del KEY...");
+  open_store(line)->mdelete(line.operands);
+  return kOk;
+}
+
+int run_keys(const CommandLine& line) {
+  expect_operands(line, 0, 0, "keys [--prefix P] [--count]");
+  auto store = open_store(line);
+  const std::string prefix = line.flag("--prefix").value_or("");
+  std::uint64_t count = 0;
+  const bool count_only = line.has("--count");
+  for (const std::string& key : store->yield_keys(prefix)) {  // one page in memory
+    ++count;
+    if (!count_only) {
+      std::fwrite(key.data(), 1, key.size(), stdout);
+      std::fputc('\n', stdout);
+    }
+  }
+  if (count_only) std::printf("%llu\n", static_cast<unsigned long long>(count));
+  return std::fflush(stdout) == 0 ? kOk : kStoreError;
+}
+
+}  // namespace bytestore::cli

@@ -1,0 +1,86 @@
+// backends, config check|show, info: what is installed and configured.
+#include <bytestore/bytestore.hpp>
+
+#include <iostream>
+
+#include "commands.h"
+#include "config_locator.h"
+
+namespace bytestore::cli {
+namespace {
+
+std::string flags_of(const Capabilities& caps) {
+  std::string out = "max key " + std::to_string(caps.max_key_bytes) + " B, max value " +
+                    std::to_string(caps.max_value_bytes) + " B";
+  if (caps.atomic_batch) out += ", atomic batches";
+  if (caps.ordered_keys) out += ", ordered keys";
+  out += caps.persistent ? ", persistent" : ", not persistent";
+  if (caps.native_async) out += ", native async";
+  return out;
+}
+
+}  // namespace
+
+int run_backends(const CommandLine& line) {
+  if (!line.operands.empty()) throw UsageError("usage: bytestore backends");
+  std::vector<std::filesystem::path> dirs;
+  if (line.config) dirs = Config::load_file(*line.config).plugin_dirs();
+  const auto plugins = list_plugins(dirs);
+  if (plugins.empty()) {
+    std::string searched;
+    for (const auto& d : plugin_search_path(dirs)) searched += " " + d.string();
+    std::cout << "no plugins found in:" << searched << '\n';
+    return kOk;
+  }
+  for (const PluginInfo& p : plugins) {
+    std::cout << p.backend << ' ' << p.version << "  " << p.file.string() << '\n'
+              << "  " << p.description << '\n'
+              << "  " << flags_of(p.capabilities) << '\n';
+    for (const OptionSchema& o : p.options) {
+      std::cout << "    " << o.name;
+      if (!o.alias.empty()) std::cout << " (or " << o.alias << ")";
+      std::cout << ": " << to_string(o.type);
+      if (!o.choices.empty()) {
+        std::string choices;
+        for (const auto& c : o.choices) choices += (choices.empty() ? "" : "|") + c;
+        std::cout << " " << choices;
+      }
+      if (o.required) std::cout << ", required";
+      if (o.default_value && !o.default_value->empty())
+        std::cout << ", default " << *o.default_value;
+      if (o.secret) std::cout << ", secret";
+      std::cout << "\n        " << o.doc << '\n';
+    }
+  }
+  return kOk;
+}
+
+int run_config(const CommandLine& line) {
+  const std::string sub = line.command.size() > 1 ? line.command[1] : "";
+  if ((sub != "check" && sub != "show") || !line.operands.empty())
+    throw UsageError("usage: bytestore config check | bytestore config show");
+  const LocatedConfig located = locate_config(line.config);
+  if (sub == "show") {
+    std::cout << "# " << located.origin << '\n' << located.config.show();
+    return kOk;
+  }
+  located.config.check();
+  std::cout << located.origin << ": ok, " << located.config.store_names().size() << " store(s)\n";
+  return kOk;
+}
+
+int run_info(const CommandLine& line) {
+  if (!line.operands.empty()) throw UsageError("usage: bytestore info");
+  const LocatedConfig located = locate_config(line.config);
+  const std::string name = selected_store(located.config, line.store);
+  auto store = located.config.open(name);
+  const std::string& backend = located.config.backend(name);
+  std::cout << "config:  " << located.origin << '\n'
+            << "store:   " << name << '\n'
+            << "backend: " << backend << " (" << find_plugin(backend, located.config.plugin_dirs()).file.string()
+            << ")\n"
+            << "capabilities: " << flags_of(store->capabilities()) << '\n';
+  return kOk;
+}
+
+}  // namespace bytestore::cli

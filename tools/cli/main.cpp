@@ -1,0 +1,100 @@
+// bytestore: use, inspect and move any store from the shell.
+#include <bytestore/bytestore.hpp>
+
+#include <iostream>
+#include <map>
+
+#include "cli_args.h"
+#include "commands.h"
+
+namespace bytestore::cli {
+namespace {
+
+constexpr const char* kHelp = R"(usage: bytestore [-c FILE] [-s STORE] COMMAND [ARGS]
+
+Use, inspect and move key -> bytes stores.
+
+Commands:
+  set KEY [VALUE]         store VALUE (or stdin when VALUE is absent or -, or --file PATH)
+  get KEY                 print the value's raw bytes; --json KEY... prints JSON lines
+  del KEY...              delete keys (missing keys are fine)
+  keys [--prefix P]       list keys, one per line (--count: just how many)
+  cp --to STORE           copy every key (--prefix P) into another store (--batch N)
+  backends                the plugins found, their capabilities and options
+  config check | show     validate the config | print it with secrets redacted
+  info                    the config, store and backend in use
+
+Options:
+  -c, --config FILE   the config (else $BYTESTORE_CONFIG, else ./bytestore.yaml,
+                      else a SQLite store at ${XDG_DATA_HOME:-~/.local/share}/bytestore/default.db)
+  -s, --store NAME    the store (else the config's default)
+  -h, --help          this help; COMMAND --help for a command's
+
+Exit codes: 0 success, 1 key not found, 2 usage or config error, 3 store error.
+)";
+
+const std::map<std::string, std::string> kCommandHelp = {
+    {"set", "usage: bytestore set KEY [VALUE | -]\n       bytestore set KEY --file PATH\n"
+            "Stores VALUE under KEY. Without VALUE, or with -, the value is read from stdin\n"
+            "byte for byte.\n"},
+    {"get", "usage: bytestore get KEY\n       bytestore get --json KEY...\n"
+            "Prints KEY's value exactly, nothing added. A missing key prints 'not found: KEY'\n"
+            "on stderr and exits 1. --json prints one {\"key\",\"value\"} object per key, the\n"
+            "value base64-encoded or null.\n"},
+    {"del", "usage: bytestore del KEY...\nDeletes the keys; missing keys are not an error.\n"},
+    {"keys", "usage: bytestore keys [--prefix P] [--count]\n"
+             "Lists the keys starting with P (all without it), one per line, streamed.\n"
+             "--count prints only how many there are.\n"},
+    {"cp", "usage: bytestore [-s FROM] cp --to STORE [--prefix P] [--batch N]\n"
+           "Copies every key (or those starting with P) of the selected store into STORE of\n"
+           "the same config, N keys at a time (default 500), overwriting what is there.\n"
+           "Shows progress on a terminal and a one-line summary at the end.\n"},
+    {"backends", "usage: bytestore backends\nLists the plugins found (with --config, also in its "
+                 "plugin_dirs),\ntheir capabilities and every option with type, default and doc.\n"},
+    {"config", "usage: bytestore config check | bytestore config show\n"
+               "check: loads every store's plugin and validates its options.\n"
+               "show: prints the config with ${VAR}s resolved, defaults filled in and\n"
+               "secrets as <redacted>.\n"},
+    {"info", "usage: bytestore info\nPrints which config and store are in use, the backend and "
+             "its capabilities.\n"},
+};
+
+int dispatch(const CommandLine& line) {
+  using Command = int (*)(const CommandLine&);
+  static const std::map<std::string, Command> commands = {
+      {"set", run_set},   {"get", run_get},           {"del", run_del},
+      {"keys", run_keys}, {"cp", run_cp},             {"backends", run_backends},
+      {"config", run_config}, {"info", run_info},
+  };
+  if (line.command.empty()) {
+    std::cout << kHelp;
+    return line.help ? kOk : kUsage;
+  }
+  const auto it = commands.find(line.command[0]);
+  if (it == commands.end()) throw UsageError("unknown command '" + line.command[0] + "'; see bytestore --help");
+  if (line.help) {
+    std::cout << kCommandHelp.at(line.command[0]);
+    return kOk;
+  }
+  return it->second(line);
+}
+
+}  // namespace
+}  // namespace bytestore::cli
+
+int main(int argc, char** argv) {
+  using namespace bytestore::cli;
+  try {
+    return dispatch(parse_command_line(argc, argv));
+  } catch (const UsageError& e) {
+    std::cerr << "bytestore: " << e.what() << '\n';
+    return kUsage;
+  } catch (const bytestore::Error& e) {
+    std::cerr << "bytestore: " << e.what() << '\n';
+    const bool config_problem = e.code() == bytestore::Errc::config || e.code() == bytestore::Errc::plugin;
+    return config_problem ? kUsage : kStoreError;
+  } catch (const std::exception& e) {
+    std::cerr << "bytestore: " << e.what() << '\n';
+    return kStoreError;
+  }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# From a fresh Debian 12 machine to a working `bytestore`: installs the
+# packages, builds, installs under PREFIX (default /usr/local), then runs
+# the CLI on its embedded default store (SQLite under ~/.local/share).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+prefix=${PREFIX:-/usr/local}
+
+tools/install-deps.sh
+cmake -S . -B build/setup -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBYTESTORE_BUILD_TESTS=OFF
+ninja -C build/setup
+SUDO=""
+if [[ ! -w $prefix && $(id -u) != 0 ]]; then SUDO=sudo; fi
+$SUDO cmake --install build/setup --prefix "$prefix"
+
+bytestore="$prefix/bin/bytestore"
+echo "+ bytestore set greeting hello && bytestore get greeting"
+"$bytestore" set greeting hello
+"$bytestore" get greeting
+echo
+echo "+ bytestore info"
+"$bytestore" info

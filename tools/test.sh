@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, then
+#   1. a release build (warnings are errors) and every ctest test,
+#   2. the install: an outside project built only against the installed
+#      package passes the contract,
+#   3. an ASan+UBSan build running every test again,
+#   4. a TSan build running the concurrency tests.
+# Usage: tools/test.sh [--quick]   (--quick: step 1 and 2 only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+quick=0
+[[ ${1:-} == --quick ]] && quick=1
+
+tools/install-deps.sh
+
+step() { printf '\n==== %s ====\n' "$*"; }
+configure_and_build() {  # dir, extra cmake args...
+  local dir=$1
+  shift
+  cmake -S "$root" -B "$dir" -G Ninja -DBYTESTORE_WERROR=ON "$@" >"$dir.configure.log" 2>&1 ||
+    { cat "$dir.configure.log"; return 1; }
+  ninja -C "$dir"
+}
+
+step "release build and tests"
+mkdir -p build
+configure_and_build build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBYTESTORE_BUILD_TESTS=ON
+ctest --test-dir build/release --output-on-failure -j2
+
+step "install, then an outside project against the installed package"
+rm -rf build/prefix build/consumer
+cmake --install build/release --prefix "$root/build/prefix" >/dev/null
+cmake -S tests/install-consumer -B build/consumer -G Ninja -DCMAKE_PREFIX_PATH="$root/build/prefix" \
+  >build/consumer.configure.log 2>&1 || { cat build/consumer.configure.log; exit 1; }
+ninja -C build/consumer
+# No LD_LIBRARY_PATH, no BYTESTORE_PLUGIN_PATH: the package finds its own.
+env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/consumer/consumer
+env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-conformance \
+  --config tests/install-consumer/stores.yaml --store mem --gtest_brief=1
+
+if ((quick)); then
+  step "quick run: sanitizer builds skipped"
+  exit 0
+fi
+
+step "ASan+UBSan build and every test"
+configure_and_build build/asan -DCMAKE_BUILD_TYPE=Debug -DBYTESTORE_SANITIZE=address,undefined
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan --output-on-failure -j2
+
+step "TSan build and the concurrency tests"
+configure_and_build build/tsan -DCMAKE_BUILD_TYPE=Debug -DBYTESTORE_SANITIZE=thread
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ctest --test-dir build/tsan --output-on-failure -j2 -L concurrency
+
+step "all passed"
