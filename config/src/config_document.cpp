@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -52,12 +53,12 @@ class DocumentParser {
       fail(doc_.source, mark_of(root),
            "a config is a YAML mapping with 'stores' (and optionally 'default', 'plugin_dirs'), "
            "not a " + kind_of(root));
-    const YAML::Node* stores = nullptr;
+    std::optional<YAML::Node> stores;  // a handle: iteration yields temporaries
     for_each_entry(root, "config", {"default", "plugin_dirs", "stores"},
                    [&](const std::string& key, SourceMark, const YAML::Node& value) {
                      if (key == "default") read_default(value);
                      if (key == "plugin_dirs") read_plugin_dirs(value);
-                     if (key == "stores") stores = &value;
+                     if (key == "stores") stores.emplace(value);
                    });
     if (!stores) fail(doc_.source, mark_of(root), "config has no 'stores' mapping");
     read_stores(*stores);

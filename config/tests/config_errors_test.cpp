@@ -159,3 +159,15 @@ TEST(ConfigDefault, DefaultStoreAndSingleStore) {
 
 }  // namespace
 }  // namespace bytestore
+
+namespace bytestore {
+namespace {
+
+TEST(ConfigOrder, TopLevelKeysInAnyOrder) {
+  auto store = open_yaml("stores: {m: {backend: memory}}\ndefault: m\nplugin_dirs: []\n");
+  store->mset({{"k", "v"}});
+  EXPECT_EQ(store->mget({"k"})[0], "v");
+}
+
+}  // namespace
+}  // namespace bytestore
