@@ -3,6 +3,7 @@
 #include <bytestore/error.hpp>
 
 #include <exception>
+#include <type_traits>
 
 #include "executor.h"
 #include "request_checks.h"
@@ -87,7 +88,8 @@ PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library,
   }
   capabilities_ = from_c(caps);
   // Async always works: natively only when the plugin supplies the calls.
-  capabilities_.native_async = capabilities_.native_async && table_.submit_mget;
+  capabilities_.native_async = capabilities_.native_async && table_.struct_size >= sizeof(bytestore_plugin) &&
+                               table_.submit_mget && table_.submit_mset && table_.submit_mdelete;
 }
 
 PluginInstance::~PluginInstance() { table_.close(handle_); }
@@ -175,6 +177,109 @@ std::unique_ptr<KeyCursor> PluginInstance::scan(std::shared_ptr<const PluginInst
   return std::make_unique<PluginKeyCursor>(std::move(self), cursor);
 }
 
+namespace {
+
+// One native async call in flight: owns what the plugin reports into and
+// the promise it completes. Freed by the completion callback.
+template <class T>
+struct PendingCall {
+  std::shared_ptr<const PluginInstance> instance;
+  std::promise<T> promise;
+  std::vector<std::optional<Bytes>> values;  // gets only
+  ValuesSink sink{&values, nullptr};
+
+  static void done(void* self, int code, const char* message, std::size_t size) {
+    std::unique_ptr<PendingCall> call(static_cast<PendingCall*>(self));
+    try {
+      if (call->sink.failure) std::rethrow_exception(call->sink.failure);
+      call->instance->check(code, std::string(message ? message : "", message ? size : 0));
+      if constexpr (std::is_void_v<T>)
+        call->promise.set_value();
+      else
+        call->promise.set_value(std::move(call->values));
+    } catch (...) {
+      call->promise.set_exception(std::current_exception());
+    }
+  }
+};
+
+template <class T>
+std::future<T> failed_future(std::exception_ptr error) {
+  std::promise<T> promise;
+  promise.set_exception(error);
+  return promise.get_future();
+}
+
+}  // namespace
+
+std::future<std::vector<std::optional<Bytes>>> PluginInstance::submit_mget(
+    std::shared_ptr<const PluginInstance> self, std::vector<std::string> keys) {
+  using Values = std::vector<std::optional<Bytes>>;
+  try {
+    check_keys(keys, self->capabilities_);
+  } catch (...) {
+    return failed_future<Values>(std::current_exception());
+  }
+  auto call = std::make_unique<PendingCall<Values>>();
+  call->instance = self;
+  call->values.resize(keys.size());
+  std::future<Values> result = call->promise.get_future();
+  if (keys.empty()) {
+    call->promise.set_value({});
+    return result;
+  }
+  const std::vector<bytestore_slice> k = slices(keys);
+  PendingCall<Values>* raw = call.release();  // the plugin calls done() exactly once
+  self->table_.submit_mget(self->handle_, k.data(), k.size(), &ValuesSink::call, &raw->sink,
+                           &PendingCall<Values>::done, raw);
+  return result;
+}
+
+std::future<void> PluginInstance::submit_mset(std::shared_ptr<const PluginInstance> self,
+                                              std::vector<KeyValue> pairs) {
+  try {
+    check_pairs(pairs, self->capabilities_);
+  } catch (...) {
+    return failed_future<void>(std::current_exception());
+  }
+  auto call = std::make_unique<PendingCall<void>>();
+  call->instance = self;
+  std::future<void> result = call->promise.get_future();
+  if (pairs.empty()) {
+    call->promise.set_value();
+    return result;
+  }
+  std::vector<bytestore_slice> keys, values;
+  for (const auto& [key, value] : pairs) {
+    keys.push_back(slice(key));
+    values.push_back(slice(value));
+  }
+  PendingCall<void>* raw = call.release();
+  self->table_.submit_mset(self->handle_, keys.data(), values.data(), pairs.size(),
+                           &PendingCall<void>::done, raw);
+  return result;
+}
+
+std::future<void> PluginInstance::submit_mdelete(std::shared_ptr<const PluginInstance> self,
+                                                 std::vector<std::string> keys) {
+  try {
+    check_keys(keys, self->capabilities_);
+  } catch (...) {
+    return failed_future<void>(std::current_exception());
+  }
+  auto call = std::make_unique<PendingCall<void>>();
+  call->instance = self;
+  std::future<void> result = call->promise.get_future();
+  if (keys.empty()) {
+    call->promise.set_value();
+    return result;
+  }
+  const std::vector<bytestore_slice> k = slices(keys);
+  PendingCall<void>* raw = call.release();
+  self->table_.submit_mdelete(self->handle_, k.data(), k.size(), &PendingCall<void>::done, raw);
+  return result;
+}
+
 std::vector<std::optional<Bytes>> PluginStore::mget(std::span<const std::string> keys) {
   return instance_->mget(keys);
 }
@@ -192,16 +297,22 @@ std::unique_ptr<KeyCursor> PluginStore::scan(std::string_view prefix) {
 }
 
 std::future<std::vector<std::optional<Bytes>>> PluginStore::amget(std::vector<std::string> keys) {
+  if (instance_->capabilities().native_async)
+    return PluginInstance::submit_mget(instance_, std::move(keys));
   return Executor::shared().submit(
       [instance = instance_, keys = std::move(keys)] { return instance->mget(keys); });
 }
 
 std::future<void> PluginStore::amset(std::vector<KeyValue> pairs) {
+  if (instance_->capabilities().native_async)
+    return PluginInstance::submit_mset(instance_, std::move(pairs));
   return Executor::shared().submit(
       [instance = instance_, pairs = std::move(pairs)] { instance->mset(pairs); });
 }
 
 std::future<void> PluginStore::amdelete(std::vector<std::string> keys) {
+  if (instance_->capabilities().native_async)
+    return PluginInstance::submit_mdelete(instance_, std::move(keys));
   return Executor::shared().submit(
       [instance = instance_, keys = std::move(keys)] { instance->mdelete(keys); });
 }

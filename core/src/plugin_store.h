@@ -30,13 +30,22 @@ class PluginInstance {
   void mdelete(std::span<const std::string> keys) const;
   static std::unique_ptr<KeyCursor> scan(std::shared_ptr<const PluginInstance> self,
                                          std::string_view prefix);
+  // The plugin's own async calls; only when capabilities().native_async.
+  // Each holds the instance open until the plugin completes it.
+  static std::future<std::vector<std::optional<Bytes>>> submit_mget(
+      std::shared_ptr<const PluginInstance> self, std::vector<std::string> keys);
+  static std::future<void> submit_mset(std::shared_ptr<const PluginInstance> self,
+                                       std::vector<KeyValue> pairs);
+  static std::future<void> submit_mdelete(std::shared_ptr<const PluginInstance> self,
+                                          std::vector<std::string> keys);
+
   const Capabilities& capabilities() const { return capabilities_; }
   const std::string& backend() const { return library_->info().backend; }
+  // Throws bytestore::Error for a failed plugin call.
+  void check(int code, const std::string& message) const;
 
  private:
   friend class PluginKeyCursor;
-  // Throws bytestore::Error for a failed plugin call.
-  void check(int code, const std::string& message) const;
 
   std::shared_ptr<const PluginLibrary> library_;
   const bytestore_plugin& table_;

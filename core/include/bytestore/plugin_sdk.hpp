@@ -26,6 +26,10 @@
 //     void mdelete(std::span<const std::string_view> keys);
 //     std::unique_ptr<bytestore::sdk::Cursor> scan(std::string_view prefix);
 //   };
+//
+// A backend with its own asynchronous I/O also defines submit_mget,
+// submit_mset and submit_mdelete (see NativeAsyncBackend) and claims
+// native_async in its capabilities.
 //   BYTESTORE_PLUGIN(MyBackend)
 //
 // The SDK derives the option schema from the Described struct (names, types,
@@ -111,6 +115,22 @@ class Cursor {
   virtual bool next(const KeySink& sink) = 0;
 };
 
+// Ends one asynchronous call, exactly once, from any thread.
+class Completion {
+ public:
+  Completion(bytestore_completion fn, void* context) : fn_(fn), context_(context) {}
+  void succeed() const { fn_(context_, BYTESTORE_OK, nullptr, 0); }
+  void fail(Errc code, std::string_view message) const {
+    fn_(context_, static_cast<int>(code), message.data(), message.size());
+  }
+  // Fails with whatever `error` holds, mapped as for synchronous calls.
+  void fail(std::exception_ptr error) const;
+
+ private:
+  bytestore_completion fn_;
+  void* context_;
+};
+
 template <class B>
 concept Backend = requires(B& b, const B& cb, std::span<const std::string_view> keys,
                            std::span<const KeyValueView> pairs, const ValueSink& sink) {
@@ -125,6 +145,18 @@ concept Backend = requires(B& b, const B& cb, std::span<const std::string_view> 
   b.mdelete(keys);
   { b.scan(std::string_view{}) } -> std::same_as<std::unique_ptr<Cursor>>;
 };
+
+// A backend with its own asynchronous I/O (capability native_async). Each
+// submit_* copies what it needs from its arguments before returning and
+// later calls `sink` (gets only) and then `done`, exactly once.
+template <class B>
+concept NativeAsyncBackend =
+    Backend<B> && requires(B& b, std::span<const std::string_view> keys,
+                           std::span<const KeyValueView> pairs, ValueSink sink, Completion done) {
+      b.submit_mget(keys, sink, done);
+      b.submit_mset(pairs, done);
+      b.submit_mdelete(keys, done);
+    };
 
 namespace detail {
 
@@ -232,8 +264,12 @@ struct OptionTraits<E, std::enable_if_t<boost::describe::has_describe_enumerator
 template <class Options>
 using OptionMembers = boost::describe::describe_members<Options, boost::describe::mod_public>;
 
-constexpr bool same_name(const char* a, const char* b) {
-  return std::string_view(a) == std::string_view(b);
+// The option name of a member: its name without a trailing '_', so a
+// member can be called `namespace_` for the option `namespace`.
+constexpr std::string_view option_name(const char* member) {
+  std::string_view name(member);
+  if (name.size() > 1 && name.back() == '_') name.remove_suffix(1);
+  return name;
 }
 
 // True when `docs` documents exactly the described members, in any order.
@@ -242,22 +278,24 @@ constexpr bool docs_match_members() {
   bool ok = Options::docs.size() == boost::mp11::mp_size<OptionMembers<Options>>::value;
   boost::mp11::mp_for_each<OptionMembers<Options>>([&](auto d) {
     bool found = false;
-    for (const OptionDoc& doc : Options::docs) found = found || same_name(doc.name, d.name);
+    for (const OptionDoc& doc : Options::docs)
+      found = found || std::string_view(doc.name) == option_name(d.name);
     ok = ok && found;
   });
   return ok;
 }
 
 template <class Options>
-const OptionDoc& doc_of(const char* name) {
+const OptionDoc& doc_of(const char* member) {
   for (const OptionDoc& doc : Options::docs)
-    if (same_name(doc.name, name)) return doc;
+    if (std::string_view(doc.name) == option_name(member)) return doc;
   throw Error(Errc::internal, "undocumented option");  // unreachable: checked at compile time
 }
 
 // The option schema of Options, built once and kept for the library's life.
 template <class Options>
 struct Schema {
+  std::vector<std::string> names;
   std::vector<std::string> defaults;
   std::vector<bytestore_option_spec> specs;
 
@@ -265,6 +303,7 @@ struct Schema {
     const Options initial{};
     boost::mp11::mp_for_each<OptionMembers<Options>>([&](auto d) {
       using T = std::remove_cvref_t<decltype(initial.*d.pointer)>;
+      names.emplace_back(option_name(d.name));
       defaults.push_back(OptionTraits<T>::render(initial.*d.pointer));
     });
     std::size_t i = 0;
@@ -272,7 +311,7 @@ struct Schema {
       using T = std::remove_cvref_t<decltype(initial.*d.pointer)>;
       const OptionDoc& doc = doc_of<Options>(d.name);
       bytestore_option_spec spec{};
-      spec.name = d.name;
+      spec.name = names[i].c_str();
       spec.alias = doc.alias;
       spec.type = OptionTraits<T>::kType;
       spec.flags = doc.flags;
@@ -300,7 +339,7 @@ Options parse_options(const bytestore_option_value* values, std::size_t count) {
     const std::string_view text = view(values[i].value);
     bool known = false;
     boost::mp11::mp_for_each<OptionMembers<Options>>([&](auto d) {
-      if (known || name != d.name) return;
+      if (known || name != option_name(d.name)) return;
       known = true;
       using T = std::remove_cvref_t<decltype(options.*d.pointer)>;
       if (!OptionTraits<T>::parse(text, options.*d.pointer)) {
@@ -318,24 +357,35 @@ inline void report(bytestore_error* error, std::string_view message) noexcept {
   if (error && error->set_message) error->set_message(error->context, message.data(), message.size());
 }
 
+// The code and message that stand for `error` at the boundary.
+inline std::pair<int, std::string> describe(std::exception_ptr error) noexcept {
+  try {
+    try {
+      std::rethrow_exception(error);
+    } catch (const Error& e) {
+      return {static_cast<int>(e.code()), e.what()};
+    } catch (const std::bad_alloc&) {
+      return {BYTESTORE_INTERNAL, "out of memory"};
+    } catch (const std::exception& e) {
+      return {BYTESTORE_INTERNAL, std::string("unexpected exception: ") + e.what()};
+    } catch (...) {
+      return {BYTESTORE_INTERNAL, "unexpected exception of unknown type"};
+    }
+  } catch (...) {  // building the message itself failed
+    return {BYTESTORE_INTERNAL, {}};
+  }
+}
+
 // Runs `body`, turning any exception into a code and a message.
 template <class F>
 int guarded(bytestore_error* error, F&& body) noexcept {
   try {
     body();
     return BYTESTORE_OK;
-  } catch (const Error& e) {
-    report(error, e.what());
-    return static_cast<int>(e.code());
-  } catch (const std::bad_alloc&) {
-    report(error, "out of memory");
-    return BYTESTORE_INTERNAL;
-  } catch (const std::exception& e) {
-    report(error, std::string("unexpected exception: ") + e.what());
-    return BYTESTORE_INTERNAL;
   } catch (...) {
-    report(error, "unexpected exception of unknown type");
-    return BYTESTORE_INTERNAL;
+    const auto [code, message] = describe(std::current_exception());
+    report(error, message);
+    return code;
   }
 }
 
@@ -428,12 +478,54 @@ const bytestore_plugin* plugin_table() {
     t.cursor_close = [](bytestore_cursor* cursor) {
       guarded(nullptr, [&] { delete reinterpret_cast<Cursor*>(cursor); });
     };
+    if constexpr (NativeAsyncBackend<B>) {
+      t.submit_mget = [](bytestore_instance* instance, const bytestore_slice* keys,
+                         std::size_t count, bytestore_value_sink sink, void* sink_context,
+                         bytestore_completion done, void* done_context) {
+        const Completion completion(done, done_context);
+        try {
+          const std::vector<std::string_view> k = views(keys, count);
+          backend<B>(instance).submit_mget(k, ValueSink(sink, sink_context), completion);
+        } catch (...) {
+          completion.fail(std::current_exception());
+        }
+      };
+      t.submit_mset = [](bytestore_instance* instance, const bytestore_slice* keys,
+                         const bytestore_slice* values, std::size_t count,
+                         bytestore_completion done, void* done_context) {
+        const Completion completion(done, done_context);
+        try {
+          std::vector<KeyValueView> pairs;
+          pairs.reserve(count);
+          for (std::size_t i = 0; i < count; ++i) pairs.emplace_back(view(keys[i]), view(values[i]));
+          backend<B>(instance).submit_mset(pairs, completion);
+        } catch (...) {
+          completion.fail(std::current_exception());
+        }
+      };
+      t.submit_mdelete = [](bytestore_instance* instance, const bytestore_slice* keys,
+                            std::size_t count, bytestore_completion done, void* done_context) {
+        const Completion completion(done, done_context);
+        try {
+          const std::vector<std::string_view> k = views(keys, count);
+          backend<B>(instance).submit_mdelete(k, completion);
+        } catch (...) {
+          completion.fail(std::current_exception());
+        }
+      };
+    }
     return t;
   }();
   return &table;
 }
 
 }  // namespace detail
+
+inline void Completion::fail(std::exception_ptr error) const {
+  const auto [code, message] = detail::describe(error);
+  fail(static_cast<Errc>(code), message);
+}
+
 }  // namespace bytestore::sdk
 
 // Exports backend B as a plugin: defines the one entry symbol.

@@ -1,0 +1,363 @@
+#include "astra_backend.h"
+
+#include <map>
+#include <mutex>
+
+#include "base64.h"
+#include "call_join.h"
+#include "collection_setup.h"
+#include "connection_settings.h"
+#include "prefix_range.h"
+
+namespace bytestore::astra {
+namespace json = boost::json;
+namespace {
+
+// Runs an async operation and waits for its completion.
+void wait(const std::function<void(sdk::Completion)>& start) {
+  struct Outcome {
+    std::promise<void> promise;
+  } outcome;
+  std::future<void> finished = outcome.promise.get_future();
+  start(sdk::Completion(
+      [](void* self, int code, const char* message, std::size_t size) {
+        auto& o = *static_cast<Outcome*>(self);
+        if (code == BYTESTORE_OK)
+          o.promise.set_value();
+        else
+          o.promise.set_exception(std::make_exception_ptr(
+              Error(static_cast<Errc>(code), std::string(message ? message : "", size))));
+      },
+      &outcome));
+  finished.get();
+}
+
+// Completes `done` when `join` ends.
+CallJoin::Done complete(sdk::Completion done) {
+  return [done](std::exception_ptr failure) {
+    if (failure)
+      done.fail(failure);
+    else
+      done.succeed();
+  };
+}
+
+json::object in_filter(const std::vector<std::string>& keys) {
+  json::array ids;
+  ids.reserve(keys.size());
+  for (const std::string& k : keys) ids.emplace_back(k);
+  return {{"_id", {{"$in", std::move(ids)}}}};
+}
+
+// The key and decoded value of a stored document; throws corruption for a
+// document not in LangChain's format.
+std::pair<std::string, std::string> read_document(const json::value& doc) {
+  const json::object* o = doc.if_object();
+  const json::value* id = o ? o->if_contains("_id") : nullptr;
+  if (!id || !id->is_string()) throw Error(Errc::corruption, "a document has no string _id");
+  const std::string key(id->get_string());
+  const json::value* value = o->if_contains("value");
+  std::optional<std::string> bytes;
+  if (value && value->is_string()) bytes = base64_decode(value->get_string());
+  if (!bytes)
+    throw Error(Errc::corruption, "document '" + key.substr(0, 40) +
+                                      "' has no base64 string 'value'; it was not written in the "
+                                      "key -> bytes format");
+  return {key, std::move(*bytes)};
+}
+
+std::string next_page_state(const CommandResult& r) {
+  const json::value* state = r.data.if_contains("nextPageState");
+  return state && state->is_string() ? std::string(state->get_string()) : std::string();
+}
+
+// Values found by one mget, shared by its concurrent finds.
+struct GetState {
+  std::vector<std::string> keys;
+  std::mutex mutex;
+  std::map<std::string, std::string, std::less<>> found;
+};
+
+void find_values(DataApiClient& client, std::shared_ptr<GetState> state,
+                 std::shared_ptr<CallJoin> join, json::object filter, std::string page_state) {
+  json::object find{{"filter", filter}, {"projection", {{"value", 1}}}};
+  if (!page_state.empty()) find["options"] = {{"pageState", page_state}};
+  join->add();
+  client.collection_command(
+      {{"find", std::move(find)}},
+      [&client, state, join, filter](std::exception_ptr failure, CommandResult r) mutable {
+        if (!failure) {
+          try {
+            raise_errors(r, "find");
+            if (const auto* docs = r.data.if_contains("documents"); docs && docs->is_array()) {
+              for (const json::value& doc : docs->as_array()) {
+                auto [key, value] = read_document(doc);
+                std::lock_guard lock(state->mutex);
+                state->found.insert_or_assign(std::move(key), std::move(value));
+              }
+            }
+            // Older servers page even `$in` results.
+            if (std::string next = next_page_state(r); !next.empty())
+              find_values(client, state, join, std::move(filter), std::move(next));
+          } catch (...) {
+            failure = std::current_exception();
+          }
+        }
+        join->finish(failure);
+      });
+}
+
+// Overwrites one document that already existed.
+void replace_document(DataApiClient& client, const std::shared_ptr<CallJoin>& join, const Document& doc) {
+  join->add();
+  client.collection_command(
+      {{"findOneAndReplace",
+        {{"filter", {{"_id", doc.key}}},
+         {"replacement", doc.json},
+         {"projection", {{"_id", 1}}},
+         {"options", {{"upsert", true}, {"returnDocument", "before"}}}}}},
+      [join](std::exception_ptr failure, CommandResult r) {
+        if (!failure) {
+          try {
+            raise_errors(r, "findOneAndReplace");
+          } catch (...) {
+            failure = std::current_exception();
+          }
+        }
+        join->finish(failure);
+      });
+}
+
+// Inserts one batch; documents that exist already are replaced, any other
+// per-document error fails the call with its code, key and message.
+void insert_batch(DataApiClient& client, const std::shared_ptr<CallJoin>& join,
+                  std::shared_ptr<std::vector<Document>> batch) {
+  json::array docs;
+  for (const Document& d : *batch) docs.push_back(d.json);
+  join->add();
+  client.collection_command(
+      {{"insertMany",
+        {{"documents", std::move(docs)},
+         {"options", {{"ordered", false}, {"returnDocumentResponses", true}}}}}},
+      [&client, join, batch](std::exception_ptr failure, CommandResult r) {
+        if (!failure) {
+          try {
+            std::vector<bool> exists(batch->size(), false), inserted(batch->size(), false);
+            const json::value* responses = r.status.if_contains("documentResponses");
+            if (responses && responses->is_array() && responses->as_array().size() == batch->size()) {
+              const json::array& list = responses->as_array();
+              for (std::size_t i = 0; i < list.size(); ++i) {
+                const json::object* o = list[i].if_object();
+                const json::value* status = o ? o->if_contains("status") : nullptr;
+                if (status && *status == json::value("OK")) {
+                  inserted[i] = true;
+                  continue;
+                }
+                const json::value* index = o ? o->if_contains("errorsIdx") : nullptr;
+                const ApiError* error =
+                    index && index->is_int64() && index->as_int64() >= 0 &&
+                            static_cast<std::size_t>(index->as_int64()) < r.errors.size()
+                        ? &r.errors[static_cast<std::size_t>(index->as_int64())]
+                        : nullptr;
+                if (error && error->code == "DOCUMENT_ALREADY_EXISTS") {
+                  exists[i] = true;
+                  continue;
+                }
+                throw Error(Errc::unavailable,
+                            "insertMany: key '" + (*batch)[i].key.substr(0, 40) + "' failed: " +
+                                (error ? error->code + ": " + error->message
+                                       : std::string("no error given")));
+              }
+            } else {
+              // Servers that ignore returnDocumentResponses: insertedIds
+              // plus one error per failed document.
+              std::map<std::string, std::size_t, std::less<>> index;
+              for (std::size_t i = 0; i < batch->size(); ++i) index[(*batch)[i].key] = i;
+              if (const auto* ids = r.status.if_contains("insertedIds"); ids && ids->is_array())
+                for (const json::value& id : ids->as_array())
+                  if (id.is_string())
+                    if (auto it = index.find(id.get_string()); it != index.end()) inserted[it->second] = true;
+              for (const ApiError& e : r.errors) {
+                if (e.code != "DOCUMENT_ALREADY_EXISTS" || e.document_ids.empty()) raise_errors({{}, {}, {e}}, "insertMany");
+                for (const std::string& id : e.document_ids)
+                  if (auto it = index.find(id); it != index.end()) exists[it->second] = true;
+              }
+              for (std::size_t i = 0; i < batch->size(); ++i)
+                if (!inserted[i] && !exists[i])
+                  throw Error(Errc::unavailable, "insertMany: the server did not report key '" +
+                                                     (*batch)[i].key.substr(0, 40) + "' as written");
+            }
+            for (std::size_t i = 0; i < batch->size(); ++i)
+              if (exists[i]) replace_document(client, join, (*batch)[i]);
+          } catch (...) {
+            failure = std::current_exception();
+          }
+        }
+        join->finish(failure);
+      });
+}
+
+void delete_chunk(DataApiClient& client, std::shared_ptr<CallJoin> join, json::object filter) {
+  join->add();
+  client.collection_command(
+      {{"deleteMany", {{"filter", filter}}}},
+      [&client, join, filter](std::exception_ptr failure, CommandResult r) {
+        if (!failure) {
+          try {
+            raise_errors(r, "deleteMany");
+            // The server deletes a bounded number per call.
+            if (const auto* more = r.status.if_contains("moreData"); more && *more == json::value(true))
+              delete_chunk(client, join, filter);
+          } catch (...) {
+            failure = std::current_exception();
+          }
+        }
+        join->finish(failure);
+      });
+}
+
+// Lists keys a page at a time with projection {_id: 1}: values are never
+// downloaded. A prefix is a server-side _id range; servers that reject
+// string ranges get a full scan filtered here.
+class AstraCursor final : public sdk::Cursor {
+ public:
+  AstraCursor(DataApiClient& client, std::string prefix) : client_(client), prefix_(std::move(prefix)) {
+    range_ = !prefix_.empty();
+  }
+
+  bool next(const sdk::KeySink& sink) override {
+    const CommandResult r = fetch();
+    if (const auto* docs = r.data.if_contains("documents"); docs && docs->is_array())
+      for (const json::value& doc : docs->as_array())
+        if (const json::object* o = doc.if_object())
+          if (const json::value* id = o->if_contains("_id"); id && id->is_string() &&
+                                                             id->get_string().starts_with(prefix_))
+            sink(std::string_view(id->get_string()));
+    page_state_ = next_page_state(r);
+    return !page_state_.empty();
+  }
+
+ private:
+  CommandResult fetch() {
+    for (;;) {
+      json::object find{{"filter", filter()}, {"projection", {{"_id", 1}}}};
+      if (!page_state_.empty()) find["options"] = {{"pageState", page_state_}};
+      CommandResult r = client_.collection_command_sync({{"find", std::move(find)}});
+      if (range_ && page_state_.empty() && !r.errors.empty() &&
+          r.errors.front().code.find("FILTER") != std::string::npos) {
+        range_ = false;  // an older server: no ranges on string _id
+        continue;
+      }
+      raise_errors(r, "find");
+      return r;
+    }
+  }
+
+  json::object filter() const {
+    if (!range_) return {};
+    json::object range{{"$gte", prefix_}};
+    if (auto upper = prefix_successor(prefix_)) range["$lt"] = *upper;
+    return {{"_id", std::move(range)}};
+  }
+
+  DataApiClient& client_;
+  std::string prefix_;
+  bool range_;
+  std::string page_state_;
+};
+
+}  // namespace
+
+AstraBackend::AstraBackend(const Options& options) {
+  if (options.concurrency == 0) throw Error(Errc::config, "concurrency must be at least 1");
+  if (options.pre_delete_collection && options.setup_mode == SetupMode::off)
+    throw Error(Errc::config, "pre_delete_collection needs setup_mode sync or async");
+  DataApiClient::Policy policy;
+  policy.max_retries = static_cast<unsigned>(std::min<std::uint64_t>(options.max_retries, 20));
+  client_ = std::make_unique<DataApiClient>(resolve_connection(options, process_env()),
+                                            options.request_timeout, options.concurrency, policy);
+  std::promise<void> ready;
+  ready_ = ready.get_future().share();
+  switch (options.setup_mode) {
+    case SetupMode::off:
+      ready.set_value();
+      break;
+    case SetupMode::sync:
+      set_up_collection(*client_, options.pre_delete_collection);
+      ready.set_value();
+      break;
+    case SetupMode::async:
+      setup_ = std::thread([this, pre_delete = options.pre_delete_collection,
+                            ready = std::move(ready)]() mutable {
+        try {
+          set_up_collection(*client_, pre_delete);
+          ready.set_value();
+        } catch (...) {
+          ready.set_exception(std::current_exception());
+        }
+      });
+      break;
+  }
+}
+
+AstraBackend::~AstraBackend() {
+  if (setup_.joinable()) setup_.join();
+}
+
+void AstraBackend::wait_until_ready() { ready_.get(); }
+
+void AstraBackend::submit_mget(std::span<const std::string_view> keys, sdk::ValueSink sink,
+                               sdk::Completion done) {
+  wait_until_ready();
+  auto state = std::make_shared<GetState>();
+  state->keys.assign(keys.begin(), keys.end());
+  auto join = CallJoin::start([state, sink, done](std::exception_ptr failure) {
+    if (failure) {
+      done.fail(failure);
+      return;
+    }
+    for (std::size_t i = 0; i < state->keys.size(); ++i)
+      if (auto it = state->found.find(state->keys[i]); it != state->found.end()) sink(i, it->second);
+    done.succeed();
+  });
+  for (const std::vector<std::string>& chunk : key_chunks(keys))
+    find_values(*client_, state, join, in_filter(chunk), {});
+  join->finish();
+}
+
+void AstraBackend::submit_mset(std::span<const sdk::KeyValueView> pairs, sdk::Completion done) {
+  wait_until_ready();
+  std::vector<std::vector<Document>> batches = insert_batches(documents_for(pairs));
+  auto join = CallJoin::start(complete(done));
+  for (std::vector<Document>& batch : batches)
+    insert_batch(*client_, join, std::make_shared<std::vector<Document>>(std::move(batch)));
+  join->finish();
+}
+
+void AstraBackend::submit_mdelete(std::span<const std::string_view> keys, sdk::Completion done) {
+  wait_until_ready();
+  auto join = CallJoin::start(complete(done));
+  for (const std::vector<std::string>& chunk : key_chunks(keys)) delete_chunk(*client_, join, in_filter(chunk));
+  join->finish();
+}
+
+void AstraBackend::mget(std::span<const std::string_view> keys, const sdk::ValueSink& sink) {
+  wait([&](sdk::Completion done) { submit_mget(keys, sink, done); });
+}
+
+void AstraBackend::mset(std::span<const sdk::KeyValueView> pairs) {
+  wait([&](sdk::Completion done) { submit_mset(pairs, done); });
+}
+
+void AstraBackend::mdelete(std::span<const std::string_view> keys) {
+  wait([&](sdk::Completion done) { submit_mdelete(keys, done); });
+}
+
+std::unique_ptr<sdk::Cursor> AstraBackend::scan(std::string_view prefix) {
+  wait_until_ready();
+  return std::make_unique<AstraCursor>(*client_, std::string(prefix));
+}
+
+}  // namespace bytestore::astra
+
+BYTESTORE_PLUGIN(bytestore::astra::AstraBackend)

@@ -1,0 +1,81 @@
+// Data API commands over HttpTransport: envelopes, retries with backoff,
+// and the mapping of failures to bytestore::Errc.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <exception>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "connection_settings.h"
+#include "http_transport.h"
+
+namespace bytestore::astra {
+
+// One entry of a response's `errors` array.
+struct ApiError {
+  std::string code;  // errorCode, e.g. DOCUMENT_ALREADY_EXISTS
+  std::string message;
+  std::string family;  // REQUEST | SERVER, empty from old servers
+  std::vector<std::string> document_ids;
+};
+
+// A parsed response envelope. Partial success is normal: `status` and
+// `errors` may both be set.
+struct CommandResult {
+  boost::json::object data;
+  boost::json::object status;
+  std::vector<ApiError> errors;
+};
+
+// Parses a response body; throws std::invalid_argument if it is not an
+// envelope (e.g. truncated).
+CommandResult parse_envelope(std::string_view body);
+
+// Throws the Error that stands for `result.errors[0]` of `command`, if any.
+void raise_errors(const CommandResult& result, std::string_view command);
+
+// The first value of a command object's only member, e.g. "find".
+std::string command_name(const boost::json::object& command);
+
+class DataApiClient {
+ public:
+  // `failure` is null on success; then `result` holds the envelope.
+  using Callback = std::function<void(std::exception_ptr failure, CommandResult result)>;
+
+  struct Policy {
+    unsigned max_retries = 4;
+    std::chrono::milliseconds first_backoff{100};
+    std::chrono::milliseconds max_backoff{5'000};
+  };
+
+  DataApiClient(ConnectionSettings settings, std::chrono::milliseconds request_timeout,
+                std::size_t concurrency, Policy policy);
+
+  // Sends `command` to the collection (or the keyspace); `done` runs on the
+  // transport's loop thread. Transient failures (timeouts, connection
+  // errors, HTTP 429/502/503/504, unreadable bodies) are retried with
+  // exponential backoff and jitter: every command sent here is idempotent.
+  void collection_command(const boost::json::object& command, Callback done);
+  void keyspace_command(const boost::json::object& command, Callback done);
+
+  // The same, waiting for the result; throws on failure (not on `errors`).
+  CommandResult collection_command_sync(const boost::json::object& command);
+  CommandResult keyspace_command_sync(const boost::json::object& command);
+
+  const ConnectionSettings& settings() const { return settings_; }
+
+ private:
+  struct Attempt;
+  void send(std::shared_ptr<Attempt> attempt, HttpTransport::Clock::time_point not_before);
+  void on_response(std::shared_ptr<Attempt> attempt, HttpResponse response);
+  std::chrono::milliseconds backoff(unsigned retry) const;
+
+  ConnectionSettings settings_;
+  Policy policy_;
+  HttpTransport transport_;  // last: its loop stops before the rest goes
+};
+
+}  // namespace bytestore::astra
