@@ -1,6 +1,7 @@
 // set, get, del, keys: the store's own operations from the shell.
 #include <bytestore/bytestore.hpp>
 
+#include <boost/beast/core/detail/base64.hpp>
 #include <boost/json.hpp>
 
 #include <cstdio>
@@ -8,7 +9,6 @@
 #include <iostream>
 #include <iterator>
 
-#include "base64.h"
 #include "commands.h"
 #include "config_locator.h"
 
@@ -17,6 +17,13 @@ namespace {
 
 std::unique_ptr<ByteStore> open_store(const CommandLine& line) {
   return locate_config(line.config).config.open(line.store.value_or(""));
+}
+
+std::string base64(std::string_view bytes) {
+  namespace b64 = boost::beast::detail::base64;
+  std::string out(b64::encoded_size(bytes.size()), '\0');
+  out.resize(b64::encode(out.data(), bytes.data(), bytes.size()));
+  return out;
 }
 
 Bytes read_all(std::istream& in) {
@@ -60,7 +67,7 @@ int run_get(const CommandLine& line) {
       boost::json::object row;
       row["key"] = line.operands[i];
       if (values[i])
-        row["value"] = base64_encode(*values[i]);
+        row["value"] = base64(*values[i]);
       else
         row["value"] = nullptr;
       std::cout << boost::json::serialize(row) << '\n';

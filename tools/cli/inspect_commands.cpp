@@ -47,7 +47,8 @@ int run_backends(const CommandLine& line) {
       }
       if (o.required) std::cout << ", required";
       if (o.default_value && !o.default_value->empty())
-        std::cout << ", default " << *o.default_value;
+        std::cout << ", default " << *o.default_value
+                  << (o.type == OptionType::duration ? "ms" : o.type == OptionType::size ? " bytes" : "");
       if (o.secret) std::cout << ", secret";
       std::cout << "\n        " << o.doc << '\n';
     }
