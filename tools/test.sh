@@ -4,7 +4,8 @@
 #   2. the install: an outside project built only against the installed
 #      package passes the contract,
 #   3. an ASan+UBSan build running every test again,
-#   4. a TSan build running the concurrency tests.
+#   4. a TSan build running the concurrency tests,
+#   5. the libFuzzer targets (clang), each for a bounded time.
 # Usage: tools/test.sh [--quick]   (--quick: step 1 and 2 only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,5 +54,10 @@ step "TSan build and the concurrency tests"
 configure_and_build build/tsan -DCMAKE_BUILD_TYPE=Debug -DBYTESTORE_SANITIZE=thread
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   ctest --test-dir build/tsan --output-on-failure -j2 -L concurrency
+
+step "fuzzing: each target for ${BYTESTORE_FUZZ_SECONDS:-20}s from its seed corpus"
+CC=clang-14 CXX=clang++-14 configure_and_build build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DBYTESTORE_FUZZ=ON -DBYTESTORE_BUILD_TESTS=OFF -DBYTESTORE_FUZZ_SECONDS="${BYTESTORE_FUZZ_SECONDS:-20}"
+ctest --test-dir build/fuzz --output-on-failure -L fuzz
 
 step "all passed"

@@ -3,11 +3,11 @@
 #include <map>
 #include <mutex>
 
-#include "base64.h"
 #include "call_join.h"
 #include "collection_setup.h"
 #include "connection_settings.h"
 #include "prefix_range.h"
+#include "responses.h"
 
 namespace bytestore::astra {
 namespace json = boost::json;
@@ -49,28 +49,6 @@ json::object in_filter(const std::vector<std::string>& keys) {
   return {{"_id", {{"$in", std::move(ids)}}}};
 }
 
-// The key and decoded value of a stored document; throws corruption for a
-// document not in LangChain's format.
-std::pair<std::string, std::string> read_document(const json::value& doc) {
-  const json::object* o = doc.if_object();
-  const json::value* id = o ? o->if_contains("_id") : nullptr;
-  if (!id || !id->is_string()) throw Error(Errc::corruption, "a document has no string _id");
-  const std::string key(id->get_string());
-  const json::value* value = o->if_contains("value");
-  std::optional<std::string> bytes;
-  if (value && value->is_string()) bytes = base64_decode(value->get_string());
-  if (!bytes)
-    throw Error(Errc::corruption, "document '" + key.substr(0, 40) +
-                                      "' has no base64 string 'value'; it was not written in the "
-                                      "key -> bytes format");
-  return {key, std::move(*bytes)};
-}
-
-std::string next_page_state(const CommandResult& r) {
-  const json::value* state = r.data.if_contains("nextPageState");
-  return state && state->is_string() ? std::string(state->get_string()) : std::string();
-}
-
 // Values found by one mget, shared by its concurrent finds.
 struct GetState {
   std::vector<std::string> keys;
@@ -88,17 +66,15 @@ void find_values(DataApiClient& client, std::shared_ptr<GetState> state,
       [&client, state, join, filter](std::exception_ptr failure, CommandResult r) mutable {
         if (!failure) {
           try {
-            raise_errors(r, "find");
-            if (const auto* docs = r.data.if_contains("documents"); docs && docs->is_array()) {
-              for (const json::value& doc : docs->as_array()) {
-                auto [key, value] = read_document(doc);
-                std::lock_guard lock(state->mutex);
+            FoundPage page = read_values_page(r);
+            {
+              std::lock_guard lock(state->mutex);
+              for (auto& [key, value] : page.entries)
                 state->found.insert_or_assign(std::move(key), std::move(value));
-              }
             }
             // Older servers page even `$in` results.
-            if (std::string next = next_page_state(r); !next.empty())
-              find_values(client, state, join, std::move(filter), std::move(next));
+            if (!page.next_page_state.empty())
+              find_values(client, state, join, std::move(filter), std::move(page.next_page_state));
           } catch (...) {
             failure = std::current_exception();
           }
@@ -142,53 +118,7 @@ void insert_batch(DataApiClient& client, const std::shared_ptr<CallJoin>& join,
       [&client, join, batch](std::exception_ptr failure, CommandResult r) {
         if (!failure) {
           try {
-            std::vector<bool> exists(batch->size(), false), inserted(batch->size(), false);
-            const json::value* responses = r.status.if_contains("documentResponses");
-            if (responses && responses->is_array() && responses->as_array().size() == batch->size()) {
-              const json::array& list = responses->as_array();
-              for (std::size_t i = 0; i < list.size(); ++i) {
-                const json::object* o = list[i].if_object();
-                const json::value* status = o ? o->if_contains("status") : nullptr;
-                if (status && *status == json::value("OK")) {
-                  inserted[i] = true;
-                  continue;
-                }
-                const json::value* index = o ? o->if_contains("errorsIdx") : nullptr;
-                const ApiError* error =
-                    index && index->is_int64() && index->as_int64() >= 0 &&
-                            static_cast<std::size_t>(index->as_int64()) < r.errors.size()
-                        ? &r.errors[static_cast<std::size_t>(index->as_int64())]
-                        : nullptr;
-                if (error && error->code == "DOCUMENT_ALREADY_EXISTS") {
-                  exists[i] = true;
-                  continue;
-                }
-                throw Error(Errc::unavailable,
-                            "insertMany: key '" + (*batch)[i].key.substr(0, 40) + "' failed: " +
-                                (error ? error->code + ": " + error->message
-                                       : std::string("no error given")));
-              }
-            } else {
-              // Servers that ignore returnDocumentResponses: insertedIds
-              // plus one error per failed document.
-              std::map<std::string, std::size_t, std::less<>> index;
-              for (std::size_t i = 0; i < batch->size(); ++i) index[(*batch)[i].key] = i;
-              if (const auto* ids = r.status.if_contains("insertedIds"); ids && ids->is_array())
-                for (const json::value& id : ids->as_array())
-                  if (id.is_string())
-                    if (auto it = index.find(id.get_string()); it != index.end()) inserted[it->second] = true;
-              for (const ApiError& e : r.errors) {
-                if (e.code != "DOCUMENT_ALREADY_EXISTS" || e.document_ids.empty()) raise_errors({{}, {}, {e}}, "insertMany");
-                for (const std::string& id : e.document_ids)
-                  if (auto it = index.find(id); it != index.end()) exists[it->second] = true;
-              }
-              for (std::size_t i = 0; i < batch->size(); ++i)
-                if (!inserted[i] && !exists[i])
-                  throw Error(Errc::unavailable, "insertMany: the server did not report key '" +
-                                                     (*batch)[i].key.substr(0, 40) + "' as written");
-            }
-            for (std::size_t i = 0; i < batch->size(); ++i)
-              if (exists[i]) replace_document(client, join, (*batch)[i]);
+            for (std::size_t i : existing_documents(r, *batch)) replace_document(client, join, (*batch)[i]);
           } catch (...) {
             failure = std::current_exception();
           }
@@ -205,9 +135,7 @@ void delete_chunk(DataApiClient& client, std::shared_ptr<CallJoin> join, json::o
         if (!failure) {
           try {
             raise_errors(r, "deleteMany");
-            // The server deletes a bounded number per call.
-            if (const auto* more = r.status.if_contains("moreData"); more && *more == json::value(true))
-              delete_chunk(client, join, filter);
+            if (more_data(r)) delete_chunk(client, join, filter);  // a bounded number per call
           } catch (...) {
             failure = std::current_exception();
           }
@@ -226,14 +154,10 @@ class AstraCursor final : public sdk::Cursor {
   }
 
   bool next(const sdk::KeySink& sink) override {
-    const CommandResult r = fetch();
-    if (const auto* docs = r.data.if_contains("documents"); docs && docs->is_array())
-      for (const json::value& doc : docs->as_array())
-        if (const json::object* o = doc.if_object())
-          if (const json::value* id = o->if_contains("_id"); id && id->is_string() &&
-                                                             id->get_string().starts_with(prefix_))
-            sink(std::string_view(id->get_string()));
-    page_state_ = next_page_state(r);
+    auto [ids, next] = read_ids_page(fetch());
+    for (const std::string& id : ids)
+      if (id.starts_with(prefix_)) sink(id);
+    page_state_ = std::move(next);
     return !page_state_.empty();
   }
 
@@ -248,7 +172,6 @@ class AstraCursor final : public sdk::Cursor {
         range_ = false;  // an older server: no ranges on string _id
         continue;
       }
-      raise_errors(r, "find");
       return r;
     }
   }

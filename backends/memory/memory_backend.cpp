@@ -67,6 +67,7 @@ class MemoryBackend {
 
   explicit MemoryBackend(const Options& options) : options_(options) {
     if (options.page_size == 0) throw Error(Errc::config, "page_size must be at least 1");
+    if (options.max_key_bytes.bytes == 0) throw Error(Errc::config, "max_key_bytes must be at least 1");
   }
 
   Capabilities capabilities() const {

@@ -14,12 +14,33 @@ struct SourceMark {
   int column = 0;
 };
 
-// "file:line:column: message" (or "file: message" when the mark is unknown).
+// "file:line:column: message" (or "file: message" when the mark is unknown),
+// always one line: control characters (from quoted names, say) are
+// written as escapes.
 inline std::string at(std::string_view source, SourceMark mark, std::string_view message) {
-  std::string out(source);
-  if (mark.line > 0) out += ":" + std::to_string(mark.line) + ":" + std::to_string(mark.column);
-  out += ": ";
-  out += message;
+  std::string raw(source);
+  if (mark.line > 0) raw += ":" + std::to_string(mark.line) + ":" + std::to_string(mark.column);
+  raw += ": ";
+  raw += message;
+  std::string out;
+  out.reserve(raw.size());
+  for (char c : raw) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
   return out;
 }
 

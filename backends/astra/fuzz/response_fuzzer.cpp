@@ -1,0 +1,37 @@
+// Data API answers, as they come from the network, through every reader
+// the backend applies to them: only bytestore::Error (or the parser's
+// std::invalid_argument for a non-envelope) may come out.
+#include <boost/json/src.hpp>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string_view>
+
+#include "responses.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace bytestore::astra;
+  static const std::vector<Document> batch = {make_document("a", "1"), make_document("b", ""),
+                                              make_document("c", "\xff")};
+  CommandResult result;
+  try {
+    result = parse_envelope(std::string_view(reinterpret_cast<const char*>(data), size));
+  } catch (const std::invalid_argument&) {
+    return 0;
+  }
+  auto guard = [](auto&& read) {
+    try {
+      read();
+    } catch (const bytestore::Error&) {
+    }
+  };
+  guard([&] { read_values_page(result); });
+  guard([&] { read_ids_page(result); });
+  guard([&] {
+    for (std::size_t i : existing_documents(result, batch))
+      if (i >= batch.size()) std::abort();
+  });
+  guard([&] { raise_errors(result, "find"); });
+  (void)more_data(result);
+  return 0;
+}

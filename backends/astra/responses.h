@@ -1,0 +1,37 @@
+// Reading what the Data API answered to the backend's commands. Every
+// function throws bytestore::Error for an answer it cannot trust, and
+// nothing else: answers come from the network.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data_api_client.h"
+#include "document_batches.h"
+
+namespace bytestore::astra {
+
+struct FoundPage {
+  std::vector<std::pair<std::string, std::string>> entries;  // key, decoded value
+  std::string next_page_state;                               // empty at the end
+};
+
+// A page of `find` with projection {"value": 1}. A document that is not in
+// the key -> bytes format is Errc::corruption.
+FoundPage read_values_page(const CommandResult& result);
+
+// The string _ids of a page of `find` (values not needed), and where the
+// next page starts.
+std::pair<std::vector<std::string>, std::string> read_ids_page(const CommandResult& result);
+
+// Indexes into `batch` of documents an insertMany found already present
+// (to be replaced). Any other per-document failure throws with its code,
+// key and message.
+std::vector<std::size_t> existing_documents(const CommandResult& result,
+                                            const std::vector<Document>& batch);
+
+// True when deleteMany left matching documents for another call.
+bool more_data(const CommandResult& result);
+
+}  // namespace bytestore::astra
