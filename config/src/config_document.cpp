@@ -17,9 +17,11 @@ namespace bytestore::config {
 namespace fs = std::filesystem;
 namespace {
 
+// Where `node` starts; the start of the text for a node without a place
+// (an empty document).
 SourceMark mark_of(const YAML::Node& node) {
   const YAML::Mark m = node.Mark();
-  if (m.is_null()) return {};
+  if (m.is_null()) return {1, 1};
   return {m.line + 1, m.column + 1};  // yaml-cpp counts from 0
 }
 
@@ -41,7 +43,7 @@ class DocumentParser {
 
   ConfigDocument parse(std::string_view yaml) {
     if (yaml.size() > kMaxConfigBytes)
-      fail(doc_.source, {}, "config is " + std::to_string(yaml.size()) + " bytes; the limit is " +
+      fail(doc_.source, {1, 1}, "config is " + std::to_string(yaml.size()) + " bytes; the limit is " +
                                 std::to_string(kMaxConfigBytes));
     YAML::Node root;
     try {
