@@ -54,6 +54,7 @@ std::size_t delete_all(ByteStore& store) {
 
 int main(int argc, char** argv) {
   using namespace bytestore::conformance;
+  bytestore::install_crash_reporter();
   ::testing::InitGoogleTest(&argc, argv);  // takes the --gtest_* flags out
   bool wipe = false;
   for (int i = 1; i < argc; ++i) {

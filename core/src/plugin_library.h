@@ -24,6 +24,8 @@ class PluginLibrary {
 
   const bytestore_plugin& table() const { return *table_; }
   const PluginInfo& info() const { return info_; }
+  // The file as a C string that lives as long as the process.
+  const char* file_c_str() const { return info_.file.c_str(); }
 
  private:
   PluginLibrary(const bytestore_plugin* table, PluginInfo info)

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "executor.h"
+#include "plugin_call_scope.h"
 #include "request_checks.h"
 
 namespace bytestore::internal {
@@ -78,10 +79,16 @@ PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library,
   values.reserve(options.size());
   for (const auto& [name, value] : options) values.push_back({slice(name), slice(value)});
   ErrorCapture error;
-  check(table_.open(values.data(), values.size(), &handle_, &error.c), error.message);
+  {
+    const PluginCallScope scope = call_scope("open");
+    check(table_.open(values.data(), values.size(), &handle_, &error.c), error.message);
+  }
   if (!handle_) throw Error(Errc::internal, backend() + ": open succeeded but returned no instance");
   bytestore_capabilities caps{};
-  const int code = table_.capabilities(handle_, &caps, &error.c);
+  const int code = [&] {
+    const PluginCallScope scope = call_scope("capabilities");
+    return table_.capabilities(handle_, &caps, &error.c);
+  }();
   if (code != BYTESTORE_OK) {
     table_.close(handle_);
     check(code, error.message);
@@ -92,7 +99,10 @@ PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library,
                                table_.submit_mget && table_.submit_mset && table_.submit_mdelete;
 }
 
-PluginInstance::~PluginInstance() { table_.close(handle_); }
+PluginInstance::~PluginInstance() {
+  const PluginCallScope scope = call_scope("close");
+  table_.close(handle_);
+}
 
 void PluginInstance::check(int code, const std::string& message) const {
   if (code == BYTESTORE_OK) return;
@@ -109,6 +119,7 @@ std::vector<std::optional<Bytes>> PluginInstance::mget(std::span<const std::stri
   const std::vector<bytestore_slice> k = slices(keys);
   ValuesSink sink{&values, nullptr};
   ErrorCapture error;
+  const PluginCallScope scope = call_scope("mget");
   const int code = table_.mget(handle_, k.data(), k.size(), &ValuesSink::call, &sink, &error.c);
   if (sink.failure) std::rethrow_exception(sink.failure);
   check(code, error.message);
@@ -126,6 +137,7 @@ void PluginInstance::mset(std::span<const KeyValue> pairs) const {
     values.push_back(slice(value));
   }
   ErrorCapture error;
+  const PluginCallScope scope = call_scope("mset");
   check(table_.mset(handle_, keys.data(), values.data(), pairs.size(), &error.c), error.message);
 }
 
@@ -134,6 +146,7 @@ void PluginInstance::mdelete(std::span<const std::string> keys) const {
   if (keys.empty()) return;
   const std::vector<bytestore_slice> k = slices(keys);
   ErrorCapture error;
+  const PluginCallScope scope = call_scope("mdelete");
   check(table_.mdelete(handle_, k.data(), k.size(), &error.c), error.message);
 }
 
@@ -142,7 +155,10 @@ class PluginKeyCursor final : public KeyCursor {
  public:
   PluginKeyCursor(std::shared_ptr<const PluginInstance> instance, bytestore_cursor* cursor)
       : instance_(std::move(instance)), cursor_(cursor) {}
-  ~PluginKeyCursor() override { instance_->table_.cursor_close(cursor_); }
+  ~PluginKeyCursor() override {
+    const PluginCallScope scope = instance_->call_scope("cursor_close");
+    instance_->table_.cursor_close(cursor_);
+  }
 
   bool next_page(std::vector<std::string>& page) override {
     page.clear();
@@ -151,6 +167,7 @@ class PluginKeyCursor final : public KeyCursor {
       KeysSink sink{&page, nullptr};
       ErrorCapture error;
       int has_more = 0;
+      const PluginCallScope scope = instance_->call_scope("yield_keys");
       const int code =
           instance_->table_.cursor_next(cursor_, &KeysSink::call, &sink, &has_more, &error.c);
       if (sink.failure) std::rethrow_exception(sink.failure);
@@ -172,6 +189,7 @@ std::unique_ptr<KeyCursor> PluginInstance::scan(std::shared_ptr<const PluginInst
     throw Error(Errc::invalid_argument, "prefix " + quote_key(prefix) + " is not valid UTF-8");
   bytestore_cursor* cursor = nullptr;
   ErrorCapture error;
+  const PluginCallScope scope = self->call_scope("yield_keys");
   self->check(self->table_.cursor_open(self->handle_, slice(prefix), &cursor, &error.c),
               error.message);
   return std::make_unique<PluginKeyCursor>(std::move(self), cursor);
@@ -230,6 +248,7 @@ std::future<std::vector<std::optional<Bytes>>> PluginInstance::submit_mget(
   }
   const std::vector<bytestore_slice> k = slices(keys);
   PendingCall<Values>* raw = call.release();  // the plugin calls done() exactly once
+  const PluginCallScope scope = self->call_scope("amget");
   self->table_.submit_mget(self->handle_, k.data(), k.size(), &ValuesSink::call, &raw->sink,
                            &PendingCall<Values>::done, raw);
   return result;
@@ -255,6 +274,7 @@ std::future<void> PluginInstance::submit_mset(std::shared_ptr<const PluginInstan
     values.push_back(slice(value));
   }
   PendingCall<void>* raw = call.release();
+  const PluginCallScope scope = self->call_scope("amset");
   self->table_.submit_mset(self->handle_, keys.data(), values.data(), pairs.size(),
                            &PendingCall<void>::done, raw);
   return result;
@@ -276,6 +296,7 @@ std::future<void> PluginInstance::submit_mdelete(std::shared_ptr<const PluginIns
   }
   const std::vector<bytestore_slice> k = slices(keys);
   PendingCall<void>* raw = call.release();
+  const PluginCallScope scope = self->call_scope("amdelete");
   self->table_.submit_mdelete(self->handle_, k.data(), k.size(), &PendingCall<void>::done, raw);
   return result;
 }

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "plugin_call_scope.h"
 #include "plugin_library.h"
 
 namespace bytestore::internal {
@@ -46,6 +47,10 @@ class PluginInstance {
 
  private:
   friend class PluginKeyCursor;
+  // Marks this thread as inside `operation` of this plugin, for the crash reporter.
+  PluginCallScope call_scope(const char* operation) const {
+    return PluginCallScope(library_->info().backend.c_str(), library_->file_c_str(), operation);
+  }
 
   std::shared_ptr<const PluginLibrary> library_;
   const bytestore_plugin& table_;

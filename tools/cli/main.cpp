@@ -84,6 +84,7 @@ int dispatch(const CommandLine& line) {
 
 int main(int argc, char** argv) {
   using namespace bytestore::cli;
+  bytestore::install_crash_reporter();
   try {
     return dispatch(parse_command_line(argc, argv));
   } catch (const UsageError& e) {

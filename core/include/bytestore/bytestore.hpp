@@ -4,6 +4,7 @@
 #include <bytestore/byte_store.hpp>
 #include <bytestore/capabilities.hpp>
 #include <bytestore/config.hpp>
+#include <bytestore/crash_report.hpp>
 #include <bytestore/error.hpp>
 #include <bytestore/key_range.hpp>
 #include <bytestore/open.hpp>

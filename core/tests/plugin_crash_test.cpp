@@ -1,0 +1,35 @@
+// A plugin that crashes takes the process down, but the crash reporter
+// says which plugin and which call it was.
+#include <bytestore/bytestore.hpp>
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+namespace bytestore {
+namespace {
+
+TEST(PluginCrash, ReporterNamesThePluginAndTheCall) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");  // the executor has threads
+  const std::string yaml = "plugin_dirs: [" BYTESTORE_TEST_PLUGIN_DIR "]\nstores: {s: {backend: crashing}}\n";
+  EXPECT_EXIT(
+      {
+        install_crash_reporter();
+        open_yaml(yaml, "s");
+      },
+      ::testing::KilledBySignal(SIGSEGV),
+      "bytestore: fatal signal SIGSEGV in plugin 'crashing' \\(" BYTESTORE_TEST_PLUGIN_DIR
+      "/bytestore-crashing.so\\) during open");
+}
+
+TEST(PluginCrash, CrashesOutsidePluginsAreLeftAlone) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        install_crash_reporter();
+        raise(SIGABRT);
+      },
+      ::testing::KilledBySignal(SIGABRT), "^$");
+}
+
+}  // namespace
+}  // namespace bytestore
