@@ -1,0 +1,121 @@
+// The `lmdb` backend: keys and values in one LMDB database, the fastest
+// local store. Reads are memory-mapped and never block writes; each batch
+// is one write transaction, all-or-nothing, and survives a killed process.
+#include <bytestore/plugin_sdk.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "environment.h"
+#include "lmdb_options.h"
+#include "prefix_cursor.h"
+#include "transaction.h"
+
+namespace bytestore::lmdb {
+
+class LmdbBackend {
+ public:
+  using Options = LmdbOptions;
+  static constexpr const char* kName = "lmdb";
+  static constexpr const char* kVersion = BYTESTORE_PLUGIN_VERSION;
+  static constexpr const char* kDescription =
+      "LMDB: memory-mapped, ordered, atomic batches, crash-proof; local and read-heavy.";
+  // LMDB keeps a value's size in its overflow-page count (32 bits of pages),
+  // far above this; 4 GiB - 1 is what every build of LMDB can hold.
+  static constexpr std::uint64_t kMaxValueBytes = 0xFFFFFFFFu;
+  static constexpr Capabilities kDefaultCapabilities{511, kMaxValueBytes, true, true, true, false};
+
+  explicit LmdbBackend(const Options& options)
+      : environment_(Environment::open(checked(options))),
+        read_only_(options.read_only),
+        page_size_(options.page_size) {}
+
+  Capabilities capabilities() const {
+    Capabilities caps = kDefaultCapabilities;
+    caps.max_key_bytes = environment_->max_key_bytes();
+    return caps;
+  }
+
+  void mget(std::span<const std::string_view> keys, const sdk::ValueSink& sink) {
+    for (std::string_view key : keys) check_key(key);
+    environment_->read([&](MDB_txn* txn, MDB_dbi dbi) {
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        MDB_val key = to_val(keys[i]);
+        MDB_val value;
+        const int rc = mdb_get(txn, dbi, &key, &value);
+        if (rc == MDB_NOTFOUND) continue;
+        if (rc != MDB_SUCCESS) return rc;
+        sink(i, to_view(value));
+      }
+      return MDB_SUCCESS;
+    });
+  }
+
+  void mset(std::span<const sdk::KeyValueView> pairs) {
+    check_writable();
+    std::size_t batch_bytes = 0;
+    for (const auto& [key, value] : pairs) {
+      check_key(key);
+      batch_bytes += key.size() + value.size();
+    }
+    // Puts in request order, so a repeated key ends with its last value.
+    environment_->write(batch_bytes, [&](MDB_txn* txn, MDB_dbi dbi) {
+      for (const auto& [key_bytes, value_bytes] : pairs) {
+        MDB_val key = to_val(key_bytes);
+        MDB_val value = to_val(value_bytes);
+        if (const int rc = mdb_put(txn, dbi, &key, &value, 0); rc != MDB_SUCCESS) return rc;
+      }
+      return MDB_SUCCESS;
+    });
+  }
+
+  void mdelete(std::span<const std::string_view> keys) {
+    check_writable();
+    for (std::string_view key : keys) check_key(key);
+    environment_->write(0, [&](MDB_txn* txn, MDB_dbi dbi) {
+      for (std::string_view key_bytes : keys) {
+        MDB_val key = to_val(key_bytes);
+        const int rc = mdb_del(txn, dbi, &key, nullptr);
+        if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return rc;
+      }
+      return MDB_SUCCESS;
+    });
+  }
+
+  std::unique_ptr<sdk::Cursor> scan(std::string_view prefix) {
+    return std::make_unique<PrefixCursor>(environment_, std::string(prefix), page_size_);
+  }
+
+ private:
+  // The host checks keys too; LMDB would refuse these with a bare
+  // MDB_BAD_VALSIZE, so say which limit and never write part of a batch.
+  void check_key(std::string_view key) const {
+    if (key.empty()) throw Error(Errc::invalid_argument, "empty keys are not allowed");
+    if (key.size() > environment_->max_key_bytes())
+      throw Error(Errc::limit_exceeded,
+                  "key of " + std::to_string(key.size()) + " bytes exceeds the " +
+                      std::to_string(environment_->max_key_bytes()) +
+                      "-byte limit of this engine");
+  }
+
+  // Refuses options the environment does not check, before it opens.
+  static const Options& checked(const Options& options) {
+    if (options.page_size == 0) throw Error(Errc::config, "page_size must be at least 1");
+    return options;
+  }
+
+  void check_writable() const {
+    if (read_only_ || environment_->read_only())
+      throw Error(Errc::io, "store " + environment_->path() +
+                                " is opened read_only; writes are refused");
+  }
+
+  std::shared_ptr<Environment> environment_;
+  bool read_only_;
+  std::uint64_t page_size_;
+};
+
+}  // namespace bytestore::lmdb
+
+BYTESTORE_PLUGIN(bytestore::lmdb::LmdbBackend)
