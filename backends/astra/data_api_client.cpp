@@ -83,7 +83,9 @@ void raise_errors(const CommandResult& result, std::string_view command) {
                                 ? " (and " + std::to_string(result.errors.size() - 1) + " more)"
                                 : "");
   Errc code = Errc::unavailable;
-  if (e.code == "COLLECTION_NOT_EXIST" || e.code == "KEYSPACE_DOES_NOT_EXIST" ||
+  // Older and newer servers name a missing collection or keyspace differently.
+  if (e.code == "COLLECTION_NOT_EXIST" || e.code == "UNKNOWN_COLLECTION_OR_TABLE" ||
+      e.code == "KEYSPACE_DOES_NOT_EXIST" || e.code == "UNKNOWN_KEYSPACE" ||
       e.code == "EXISTING_COLLECTION_DIFFERENT_SETTINGS" || e.code == "TOO_MANY_COLLECTIONS")
     code = Errc::config;
   else if (e.code == "UNAUTHENTICATED_REQUEST" || e.code == "UNAUTHORIZED")

@@ -218,6 +218,10 @@ struct PendingCall {
     } catch (...) {
       call->promise.set_exception(std::current_exception());
     }
+    // This runs on the plugin's own thread; if the store is gone, the
+    // instance must not be closed from here (a plugin joins that thread
+    // when it closes), so the last reference is dropped on the executor.
+    Executor::shared().post([instance = std::move(call->instance)] {});
   }
 };
 

@@ -146,7 +146,8 @@ typedef struct bytestore_plugin {
 
   /* Native async, all NULL unless BYTESTORE_CAP_NATIVE_ASYNC. Each returns
    * at once; the sink and then `done` are called exactly once from any
-   * thread. Buffers passed in are copied by the plugin before returning. */
+   * thread. Buffers passed in are copied by the plugin before returning.
+   * The host never calls `close` from inside `sink` or `done`. */
   void (*submit_mget)(bytestore_instance* instance, const bytestore_slice* keys, size_t count,
                       bytestore_value_sink sink, void* sink_context, bytestore_completion done,
                       void* done_context);

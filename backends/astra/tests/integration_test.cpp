@@ -1,0 +1,316 @@
+// The astra backend against the local Data API server: LangChain's format
+// both ways, request counts, limits before any request, faults, and the
+// token kept out of every message.
+#include <bytestore/bytestore.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "../base64.h"
+#include "local_data_api_server.h"
+
+namespace bytestore {
+namespace {
+
+namespace json = boost::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::LocalDataApiServer;
+
+const std::string kServer = BYTESTORE_DATA_API_SERVER;
+
+class Astra : public ::testing::Test {
+ protected:
+  // A fresh server per test, so counts and data start at zero.
+  void start(std::vector<std::string> flags = {}) {
+    server_ = std::make_unique<LocalDataApiServer>(kServer, std::move(flags));
+  }
+
+  std::string yaml(const std::string& extra = {}, const std::string& token = LocalDataApiServer::kToken) {
+    return "stores:\n  s:\n    backend: astra\n    api_endpoint: " + server_->endpoint() +
+           "\n    token: '" + token + "'\n    keyspace: default_keyspace\n    collection_name: bytes\n" +
+           extra;
+  }
+
+  std::unique_ptr<ByteStore> open_store(const std::string& extra = {}) {
+    return open_yaml(yaml(extra), "s");
+  }
+
+  json::array find_all() {
+    const json::value r = server_->command("default_keyspace/bytes", {{"find", {{"filter", json::object{}}}}});
+    return r.at("data").at("documents").as_array();
+  }
+
+  std::unique_ptr<LocalDataApiServer> server_;
+};
+
+std::vector<std::string> keys_named(const std::string& prefix, int n) {
+  std::vector<std::string> keys;
+  for (int i = 0; i < n; ++i) keys.push_back(prefix + std::to_string(i));
+  return keys;
+}
+
+TEST_F(Astra, ReadsCollectionsWrittenInLangChainsFormat) {
+  start();
+  // As LangChain's AstraDBByteStore leaves them: its indexing, its documents.
+  server_->command("default_keyspace", {{"createCollection",
+                                         {{"name", "bytes"},
+                                          {"options", {{"indexing", {{"allow", json::array{"_id"}}}}}}}}});
+  const std::string binary("\x00\xff\x10 bytes", 9);
+  server_->command("default_keyspace/bytes",
+                   {{"insertMany",
+                     {{"documents", json::array{{{"_id", "doc:1"}, {"value", astra::base64_encode(binary)}},
+                                                {{"_id", "doc:2"}, {"value", astra::base64_encode("")}},
+                                                {{"_id", "other"}, {"value", astra::base64_encode("x")}}}}}}});
+  auto store = open_store();
+  EXPECT_EQ(store->mget({"doc:1", "doc:2", "missing"}),
+            (std::vector<std::optional<Bytes>>{binary, Bytes(), std::nullopt}));
+  std::vector<std::string> listed;
+  for (const std::string& k : store->yield_keys("doc:")) listed.push_back(k);
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(listed, (std::vector<std::string>{"doc:1", "doc:2"}));
+}
+
+TEST_F(Astra, WritesExactlyLangChainsFormat) {
+  start();
+  auto store = open_store();
+  store->mset({{"k1", std::string("\x00\x01\xfe", 3)}, {"k2", ""}});
+  store->mset({{"k1", "over"}});  // an overwrite keeps the format
+  json::array docs = find_all();
+  ASSERT_EQ(docs.size(), 2u);
+  std::sort(docs.begin(), docs.end(), [](const json::value& a, const json::value& b) {
+    return a.at("_id").as_string() < b.at("_id").as_string();
+  });
+  EXPECT_EQ(json::serialize(docs[0]), R"({"_id":"k1","value":"b3Zlcg=="})");
+  EXPECT_EQ(json::serialize(docs[1]), R"({"_id":"k2","value":""})");
+  const json::value collections =
+      server_->command("default_keyspace", {{"findCollections", {{"options", {{"explain", true}}}}}});
+  const json::value& first = collections.at("status").at("collections").at(0);
+  EXPECT_EQ(first.at("name"), "bytes");
+  EXPECT_EQ(json::serialize(first.at("options").at("indexing")), R"({"allow":["_id"]})");
+}
+
+TEST_F(Astra, ThousandKeysInFewRequests) {
+  start();
+  auto store = open_store();
+  const auto keys = keys_named("key-", 1000);
+  std::vector<KeyValue> pairs;
+  for (const auto& k : keys) pairs.emplace_back(k, "value of " + k);
+  server_->reset_stats();
+  store->mset(pairs);
+  EXPECT_LE(server_->count("insertMany"), 10u);
+  EXPECT_EQ(server_->count("findOneAndReplace"), 0u) << "new keys need no replace";
+  server_->reset_stats();
+  const auto values = store->mget(keys);
+  EXPECT_LE(server_->count("find"), 10u);
+  for (std::size_t i = 0; i < keys.size(); ++i) ASSERT_EQ(values[i], "value of " + keys[i]);
+  // Overwriting replaces exactly the documents that existed.
+  pairs.resize(150);
+  for (auto& [k, v] : pairs) v = "new";
+  pairs.emplace_back("fresh", "f");
+  server_->reset_stats();
+  store->mset(pairs);
+  EXPECT_EQ(server_->count("findOneAndReplace"), 150u);
+  EXPECT_EQ(store->mget({keys[0], "fresh"}), (std::vector<std::optional<Bytes>>{"new", "f"}));
+  store->mdelete(keys);
+  EXPECT_EQ(store->mget(keys), std::vector<std::optional<Bytes>>(keys.size()));
+  EXPECT_EQ(find_all().size(), 1u);  // only "fresh"
+}
+
+TEST_F(Astra, ListingTransfersNoValues) {
+  start();
+  auto store = open_store();
+  std::vector<KeyValue> pairs;
+  for (const auto& k : keys_named("list/", 1000)) pairs.emplace_back(k, std::string(2000, 'v'));
+  store->mset(pairs);
+  server_->reset_stats();
+  std::size_t listed = 0;
+  for (const std::string& k : store->yield_keys("list/")) listed += k.starts_with("list/");
+  EXPECT_EQ(listed, 1000u);
+  const auto sent = server_->stats().at("bytes_sent").to_number<std::uint64_t>();
+  // 1000 values would be over 2.6 MB of base64; the keys are ~20 KB.
+  EXPECT_LT(sent, 200'000u) << "listing downloaded " << sent << " bytes";
+}
+
+TEST_F(Astra, ValuesOverEightKilobytesWork) {
+  start();
+  auto store = open_store();
+  const std::string big(200'000, '\x7f');
+  store->mset({{"big", big}});
+  EXPECT_EQ(store->mget({"big"})[0], big);
+}
+
+TEST_F(Astra, LimitsAreRefusedBeforeAnyRequest) {
+  start();
+  auto store = open_store();
+  server_->reset_stats();
+  try {
+    store->mset({{std::string(8001, 'k'), "v"}});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::limit_exceeded);
+    EXPECT_THAT(e.what(), HasSubstr("8000-byte limit"));
+  }
+  try {
+    store->mset({{"ok", "v"}, {"big", std::string(3'000'000, 'x')}});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::limit_exceeded);
+    EXPECT_THAT(e.what(), HasSubstr("2963982-byte limit"));
+  }
+  EXPECT_EQ(server_->stats().at("total").to_number<std::uint64_t>(), 0u);
+  // The largest advertised value with the longest key still fits.
+  store->mset({{std::string(8000, 'k'), std::string(store->capabilities().max_value_bytes, 'x')}});
+}
+
+TEST_F(Astra, CollectionWithOtherSettingsIsAConfigErrorSayingWhatDiffers) {
+  start();
+  server_->command("default_keyspace", {{"createCollection", {{"name", "bytes"}}}});
+  try {
+    open_store();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::config);
+    EXPECT_THAT(e.what(), HasSubstr("collection 'bytes' exists with options"));
+    EXPECT_THAT(e.what(), HasSubstr(R"({"indexing":{"allow":["_id"]}})"));
+  }
+  EXPECT_NE(open_store("    setup_mode: off\n"), nullptr);
+}
+
+TEST_F(Astra, SetupModesAndPreDelete) {
+  start();
+  open_store()->mset({{"a", "1"}});
+  EXPECT_EQ(open_store("    setup_mode: async\n")->mget({"a"})[0], "1");
+  EXPECT_EQ(open_store("    setup_mode: off\n")->mget({"a"})[0], "1");
+  EXPECT_EQ(open_store("    pre_delete_collection: true\n")->mget({"a"})[0], std::nullopt);
+  try {
+    open_store("    setup_mode: off\n    pre_delete_collection: true\n");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::config);
+  }
+}
+
+TEST_F(Astra, WrongTokenIsUnauthorizedAndNeverQuoted) {
+  start();
+  const std::string wrong = "AstraCS:wrong-secret-value";
+  try {
+    open_yaml(yaml("", wrong), "s");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::unauthorized);
+    EXPECT_THAT(e.what(), Not(HasSubstr("wrong-secret-value")));
+    EXPECT_THAT(e.what(), Not(HasSubstr(LocalDataApiServer::kToken)));
+  }
+  const Config config = Config::parse(yaml("", wrong));
+  EXPECT_THAT(config.show(), Not(HasSubstr("wrong-secret-value")));
+  EXPECT_THAT(config.show(), HasSubstr("token: <redacted>"));
+}
+
+TEST_F(Astra, UsernameAndPasswordLogin) {
+  start({"--user", "cassandra", "--password", "pw"});
+  auto store = open_yaml("stores:\n  s:\n    backend: astra\n    api_endpoint: " + server_->endpoint() +
+                             "\n    username: cassandra\n    password: pw\n    keyspace: default_keyspace\n"
+                             "    collection_name: bytes\n",
+                         "s");
+  store->mset({{"k", "v"}});
+  EXPECT_EQ(store->mget({"k"})[0], "v");
+}
+
+TEST_F(Astra, OlderServersPageInResultsAndRejectRanges) {
+  start({"--legacy"});
+  auto store = open_store();
+  std::vector<KeyValue> pairs;
+  for (const auto& k : keys_named("old/", 450)) pairs.emplace_back(k, k);
+  pairs.emplace_back("other", "o");
+  store->mset(pairs);
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : pairs) keys.push_back(k);
+  const auto values = store->mget(keys);
+  for (std::size_t i = 0; i < keys.size(); ++i) ASSERT_EQ(values[i], pairs[i].second);
+  std::size_t listed = 0;
+  for (const std::string& k : store->yield_keys("old/")) listed += k.starts_with("old/");
+  EXPECT_EQ(listed, 450u);
+}
+
+TEST_F(Astra, TransientFailuresAreRetriedAndLoseNothing) {
+  start({"--seed", "3"});
+  auto store = open_store("    max_retries: 10\n    request_timeout: 1s\n");
+  server_->configure({{"fail_rate", 0.3},
+                      {"fail_modes", "429,503,reset,reset_mid_body,truncated_json,timeout"},
+                      {"timeout_hold_ms", 2000}});
+  std::vector<KeyValue> pairs;
+  for (const auto& k : keys_named("f/", 2000)) pairs.emplace_back(k, "v" + k);
+  store->mset(pairs);
+  for (auto& [k, v] : pairs) v += "+";  // overwrites: insert, then replace
+  pairs.resize(300);
+  store->mset(pairs);
+  store->mdelete({"f/0", "f/1"});
+  std::vector<std::string> keys;
+  for (const auto& k : keys_named("f/", 2000)) keys.push_back(k);
+  const auto during = store->mget(keys);
+  const json::object stats = server_->stats();
+  server_->configure({{"fail_rate", 0}});
+  EXPECT_GE(stats.at("faults").as_object().size(), 3u) << json::serialize(stats);
+  // Checked with faults on and again with them off.
+  for (const auto& values : {during, store->mget(keys)}) {
+    EXPECT_EQ(values[0], std::nullopt);
+    EXPECT_EQ(values[1], std::nullopt);
+    for (std::size_t i = 2; i < keys.size(); ++i)
+      ASSERT_EQ(values[i], "v" + keys[i] + (i < 300 ? "+" : "")) << keys[i];
+  }
+}
+
+TEST_F(Astra, StormsAndStallsBeyondRetriesAreUnavailable) {
+  start();
+  auto store = open_store("    max_retries: 2\n    request_timeout: 300ms\n");
+  server_->configure({{"fail_rate", 1.0}, {"fail_modes", "429"}});
+  try {
+    store->mset({{"k", "v"}});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::unavailable);
+    EXPECT_THAT(e.what(), HasSubstr("gave up after 3 attempts; last: HTTP 429"));
+  }
+  server_->configure({{"fail_rate", 0}, {"latency_ms", 1000}});
+  try {
+    store->mget({"k"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::unavailable);
+    EXPECT_THAT(e.what(), HasSubstr("gave up after 3 attempts"));
+  }
+  server_->configure({{"latency_ms", 0}});
+  EXPECT_EQ(store->mget({"k"})[0], std::nullopt);  // the refused write left nothing
+}
+
+TEST_F(Astra, ServerErrorsInA200AreUnavailableNamingTheCode) {
+  start();
+  auto store = open_store();
+  server_->configure({{"fail_rate", 1.0}, {"fail_modes", "errors_200"}});
+  try {
+    store->mget({"k"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::unavailable);
+    EXPECT_THAT(e.what(), HasSubstr("SERVER_UNHANDLED_ERROR"));
+  }
+}
+
+TEST_F(Astra, NativeAsyncCallsOverlap) {
+  start({"--latency-ms", "100"});
+  auto store = open_store();
+  const auto begin = std::chrono::steady_clock::now();
+  std::vector<std::future<void>> writes;
+  for (int i = 0; i < 16; ++i) writes.push_back(store->amset({{"k" + std::to_string(i), "v"}}));
+  for (auto& w : writes) w.get();
+  const auto elapsed = std::chrono::steady_clock::now() - begin;
+  // 16 requests of 100 ms one after another would take 1.6 s.
+  EXPECT_LT(elapsed, std::chrono::milliseconds(1200));
+  EXPECT_TRUE(store->capabilities().native_async);
+}
+
+}  // namespace
+}  // namespace bytestore

@@ -1,0 +1,194 @@
+#include "api_error.h"
+
+#include <map>
+
+#include "json_values.h"
+
+namespace bytestore::dataapi {
+namespace {
+
+ApiError request(std::string scope, std::string code, std::string title, std::string message) {
+  return ApiError("REQUEST", std::move(scope), std::move(code), std::move(title), std::move(message));
+}
+
+std::string show(const json::value& v) {
+  return v.is_string() ? "'" + std::string(v.get_string()) + "'" : json::serialize(v);
+}
+
+// Codes that servers before 1.0.26 used for the same conditions.
+const std::map<std::string, std::string>& legacy_codes() {
+  static const std::map<std::string, std::string> codes = {
+      {"FILTER_INVALID_EXPRESSION", "INVALID_FILTER_EXPRESSION"},
+      {"FILTER_UNSUPPORTED_OPERATOR", "UNSUPPORTED_FILTER_OPERATION"},
+      {"FILTER_PATH_UNINDEXED", "UNINDEXED_FILTER_PATH"},
+      {"FILTER_ID_NOT_INDEXED", "ID_NOT_INDEXED"},
+      {"UNKNOWN_KEYSPACE", "KEYSPACE_DOES_NOT_EXIST"},
+      {"UNKNOWN_COLLECTION_OR_TABLE", "COLLECTION_NOT_EXIST"},
+      {"COMMAND_FIELD_VALUE_INVALID", "COMMAND_FIELD_INVALID"},
+      {"UNSUPPORTED_SCHEMA_NAME", "INVALID_COLLECTION_NAME"},
+      {"INVALID_CREATE_COLLECTION_OPTIONS", "INVALID_CREATE_COLLECTION_OPTIONS"},
+  };
+  return codes;
+}
+
+}  // namespace
+
+json::object error_to_json(const ApiError& error, bool legacy, std::mt19937_64& rng) {
+  json::object out;
+  if (legacy) {
+    const auto it = legacy_codes().find(error.code);
+    out["message"] = error.title + ": " + error.detail;
+    out["errorCode"] = it == legacy_codes().end() ? error.code : it->second;
+    return out;
+  }
+  out["id"] = random_uuid(rng);
+  out["family"] = error.family;
+  out["scope"] = error.scope;
+  out["errorCode"] = error.code;
+  out["title"] = error.title;
+  out["message"] = error.detail;
+  if (!error.document_ids.empty()) out["documentIds"] = json::array(error.document_ids.begin(), error.document_ids.end());
+  return out;
+}
+
+namespace errors {
+
+ApiError command_unknown(const std::string& command, const std::string& level) {
+  return request("", "COMMAND_UNKNOWN", "Command is not recognized by Data API",
+                 "Command '" + command + "' is not a " + level + " command known to this server.");
+}
+
+ApiError command_field_invalid(const std::string& field, const std::string& why) {
+  return request("", "COMMAND_FIELD_VALUE_INVALID", "Command field value invalid",
+                 "Command field '" + field + "' value not valid: " + why + ".");
+}
+
+ApiError request_not_json(const std::string& why) {
+  return request("", "REQUEST_NOT_JSON", "Request not valid JSON", "Request not valid JSON, problem: " + why + ".");
+}
+
+ApiError request_structure_mismatch(const std::string& why) {
+  return request("", "REQUEST_STRUCTURE_MISMATCH", "Request structure not valid",
+                 "Request is valid JSON but has a structural mismatch: " + why + ".");
+}
+
+ApiError document_already_exists(const json::value& id) {
+  auto e = request("DOCUMENT", "DOCUMENT_ALREADY_EXISTS", "Document already exists with the given _id",
+                   "Cannot insert the document with _id " + show(id) +
+                       ": a document with that _id already exists. Use a distinct _id, or a replace or update "
+                       "command.");
+  e.document_ids.push_back(id);
+  return e;
+}
+
+ApiError document_replace_different_docid(const json::value& replace_id, const json::value& matched_id) {
+  return request("DOCUMENT", "DOCUMENT_REPLACE_DIFFERENT_DOCID", "Replacement document has a different _id",
+                 "The replacement has _id " + show(replace_id) + " but the matched document has _id " +
+                     show(matched_id) + ".");
+}
+
+ApiError doc_limit_violation(const std::string& why) {
+  return request("DOCUMENT", "SHRED_DOC_LIMIT_VIOLATION", "Document size limitation violated",
+                 "Document size limitation violated: " + why + ".");
+}
+
+ApiError bad_docid(const std::string& why) {
+  return request("DOCUMENT", "SHRED_BAD_DOCID_TYPE", "Bad type for '_id' property", "Bad '_id' value: " + why + ".");
+}
+
+ApiError bad_document_type(const std::string& why) {
+  return request("DOCUMENT", "SHRED_BAD_DOCUMENT_TYPE", "Bad document type",
+                 "Bad document type to shred: " + why + ".");
+}
+
+ApiError filter_invalid_expression(const std::string& why) {
+  return request("FILTER", "FILTER_INVALID_EXPRESSION", "Unsupported filter clause",
+                 "Unsupported filter clause: " + why + ".");
+}
+
+ApiError filter_unsupported_operator(const std::string& op) {
+  return request("FILTER", "FILTER_UNSUPPORTED_OPERATOR", "Unsupported filter operator",
+                 "Unsupported filter operator '" + op + "'.");
+}
+
+ApiError filter_path_unindexed(const std::string& path) {
+  return request("FILTER", "FILTER_PATH_UNINDEXED", "Collection path used in filter clause not indexed",
+                 "Collection path '" + path + "' is not indexed: cannot filter on that path.");
+}
+
+ApiError filter_id_not_indexed(const std::string& op) {
+  return request("FILTER", "FILTER_ID_NOT_INDEXED", "Collection field '_id' not indexed",
+                 "Collection field '_id' is not indexed, so it can only be filtered with '$eq' or '$in', not '" +
+                     op + "'.");
+}
+
+ApiError projection_invalid(const std::string& why) {
+  return request("PROJECTION", "UNSUPPORTED_PROJECTION_PARAM", "Unsupported projection parameter",
+                 "Unsupported projection parameter: " + why + ".");
+}
+
+ApiError sort_invalid(const std::string& why) {
+  return request("SORT", "SORT_CLAUSE_INVALID", "Sort clause not valid", "Sort clause not valid: " + why + ".");
+}
+
+ApiError update_invalid(const std::string& code, const std::string& why) {
+  return request("UPDATE", code, "Unsupported update operation", why + ".");
+}
+
+ApiError existing_collection_different_settings(const std::string& name) {
+  return request("SCHEMA", "EXISTING_COLLECTION_DIFFERENT_SETTINGS",
+                 "Collection already exists with different settings",
+                 "Collection '" + name +
+                     "' already exists but with settings different from the ones passed with 'createCollection'. "
+                     "Delete it first to re-create it with other settings.");
+}
+
+ApiError invalid_collection_options(const std::string& why) {
+  return request("SCHEMA", "INVALID_CREATE_COLLECTION_OPTIONS", "Invalid options for createCollection",
+                 "The options for 'createCollection' are not valid: " + why + ".");
+}
+
+ApiError unsupported_schema_name(const std::string& what, const std::string& name) {
+  return request("SCHEMA", "UNSUPPORTED_SCHEMA_NAME", "Unsupported schema name",
+                 "The " + what + " name '" + name +
+                     "' is not supported: names are 1 to 48 letters, digits or underscores.");
+}
+
+ApiError too_many_collections(const std::string& name, std::size_t max, std::size_t count) {
+  return request("SCHEMA", "TOO_MANY_COLLECTIONS", "Too many collections",
+                 "Cannot create collection '" + name + "': the maximum number of collections per database is " +
+                     std::to_string(max) + ", database already has " + std::to_string(count) + ".");
+}
+
+ApiError unknown_keyspace(const std::string& keyspace) {
+  return request("SCHEMA", "UNKNOWN_KEYSPACE", "Keyspace does not exist in the Database",
+                 "The command tried to use the keyspace '" + keyspace + "', which does not exist.");
+}
+
+ApiError unknown_collection(const std::string& keyspace, const std::string& collection) {
+  return request("SCHEMA", "UNKNOWN_COLLECTION_OR_TABLE", "Collection or Table does not exist in the Keyspace",
+                 "The command tried to use the collection '" + collection + "', which does not exist in keyspace '" +
+                     keyspace + "'.");
+}
+
+ApiError server_unhandled(const std::string& why) {
+  return ApiError("SERVER", "", "SERVER_UNHANDLED_ERROR", "Server failed", "Server failed: " + why + ".");
+}
+
+ApiError missing_token() {
+  return request("SECURITY", "MISSING_AUTHENTICATION_TOKEN", "Missing authorization token",
+                 "The request did not include a token in the 'Token' header.");
+}
+
+ApiError bad_token() {
+  return request("SECURITY", "UNAUTHENTICATED_REQUEST", "Authentication failed",
+                 "Authentication failed for the request: the token is not valid.");
+}
+
+ApiError unsupported_content_type() {
+  return request("", "UNSUPPORTED_CONTENT_TYPE", "Unsupported Content-Type",
+                 "Request sent with an unsupported 'Content-Type'; only application/json is accepted.");
+}
+
+}  // namespace errors
+}  // namespace bytestore::dataapi

@@ -1,0 +1,34 @@
+// The HTTP/1.1 front of the server (Boost.Beast, asynchronous, one I/O
+// thread, keep-alive): reads requests, hands them to the DataApiService
+// and carries out its reply, including delayed, held, cut and reset
+// answers. Bodies over the size limit get 413 without being read into
+// memory; `Expect: 100-continue` is honoured.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "data_api_service.h"
+
+namespace bytestore::dataapi {
+
+class HttpServer {
+ public:
+  HttpServer(DataApiService& service, std::size_t max_body_bytes);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds 127.0.0.1:port (0: a free port) and listens; returns the port.
+  // Throws boost::system::system_error.
+  unsigned short listen(unsigned short port);
+
+  // Serves until SIGINT or SIGTERM.
+  void run();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bytestore::dataapi
