@@ -77,7 +77,7 @@ void expect_raw_lmdb_opens(const std::string& path) {
 
 TEST(Crash, KilledWriterLeavesWholeBatchesOnly) {
   ScratchDir dir;
-  const std::string path = dir / "env";
+  const std::string path = dir.file("env");
   std::mt19937 random(std::random_device{}());
   int torn = 0, acknowledged_total = 0, found_total = 0;
   open_lmdb(path);  // the environment exists from the start, so every kill leaves one to check

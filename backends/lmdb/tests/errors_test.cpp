@@ -21,54 +21,54 @@ void write_file(const std::string& path, const std::string& bytes) {
 
 TEST(Errors, GarbageDataFileIsCorruptionNamingThePath) {
   ScratchDir dir;
-  fs::create_directories(dir / "env");
-  write_file(dir / "env/data.mdb", pattern_value(7, 64 * 1024));
-  const std::string message = EXPECT_ERRC(open_lmdb(dir / "env"), Errc::corruption);
-  EXPECT_NE(message.find(dir / "env"), std::string::npos) << message;
+  fs::create_directories(dir.file("env"));
+  write_file(dir.file("env/data.mdb"), pattern_value(7, 64 * 1024));
+  const std::string message = EXPECT_ERRC(open_lmdb(dir.file("env")), Errc::corruption);
+  EXPECT_NE(message.find(dir.file("env")), std::string::npos) << message;
   EXPECT_NE(message.find("MDB_INVALID"), std::string::npos) << message;
 }
 
 TEST(Errors, GarbageSingleFileIsCorruption) {
   ScratchDir dir;
-  write_file(dir / "store.mdb", std::string(16 * 1024, '\xab'));
-  EXPECT_ERRC(open_lmdb(dir / "store.mdb", "subdir: false"), Errc::corruption);
+  write_file(dir.file("store.mdb"), std::string(16 * 1024, '\xab'));
+  EXPECT_ERRC(open_lmdb(dir.file("store.mdb"), "subdir: false"), Errc::corruption);
 }
 
 TEST(Errors, UnwritableDirectoryIsIo) {
   if (geteuid() == 0) GTEST_SKIP() << "running as root: directory permissions are not enforced";
   ScratchDir dir;
-  fs::create_directories(dir / "env");
-  fs::permissions(dir / "env", fs::perms::owner_read | fs::perms::owner_exec);
-  EXPECT_ERRC(open_lmdb(dir / "env"), Errc::io);
-  fs::permissions(dir / "env", fs::perms::owner_all);
+  fs::create_directories(dir.file("env"));
+  fs::permissions(dir.file("env"), fs::perms::owner_read | fs::perms::owner_exec);
+  EXPECT_ERRC(open_lmdb(dir.file("env")), Errc::io);
+  fs::permissions(dir.file("env"), fs::perms::owner_all);
 }
 
 TEST(Errors, PathUnderAFileIsIo) {
   ScratchDir dir;
-  write_file(dir / "plain", "not a directory");
-  EXPECT_ERRC(open_lmdb(dir / "plain/env"), Errc::io);
-  EXPECT_ERRC(open_lmdb(dir / "plain/store.mdb", "subdir: false"), Errc::io);
+  write_file(dir.file("plain"), "not a directory");
+  EXPECT_ERRC(open_lmdb(dir.file("plain/env")), Errc::io);
+  EXPECT_ERRC(open_lmdb(dir.file("plain/store.mdb"), "subdir: false"), Errc::io);
 }
 
 TEST(Errors, FileWhereADirectoryIsExpectedIsConfig) {
   ScratchDir dir;
-  write_file(dir / "plain", "x");
-  const std::string message = EXPECT_ERRC(open_lmdb(dir / "plain"), Errc::config);
+  write_file(dir.file("plain"), "x");
+  const std::string message = EXPECT_ERRC(open_lmdb(dir.file("plain")), Errc::config);
   EXPECT_NE(message.find("subdir: false"), std::string::npos) << message;
 }
 
 TEST(Errors, BadOptionValuesAreConfig) {
   ScratchDir dir;
-  EXPECT_ERRC(open_lmdb(dir / "env", "sync: sometimes"), Errc::config);
-  EXPECT_ERRC(open_lmdb(dir / "env", "page_size: 0"), Errc::config);
-  EXPECT_ERRC(open_lmdb(dir / "env", "max_readers: 0"), Errc::config);
+  EXPECT_ERRC(open_lmdb(dir.file("env"), "sync: sometimes"), Errc::config);
+  EXPECT_ERRC(open_lmdb(dir.file("env"), "page_size: 0"), Errc::config);
+  EXPECT_ERRC(open_lmdb(dir.file("env"), "max_readers: 0"), Errc::config);
   EXPECT_ERRC(open_yaml("stores: {s: {backend: lmdb}}\n"), Errc::config);  // no path
 }
 
 TEST(ReadOnly, RefusesWritesAndKeepsServingReads) {
   ScratchDir dir;
-  open_lmdb(dir / "env")->mset({{"k", "v"}});
-  auto store = open_lmdb(dir / "env", "read_only: true");
+  open_lmdb(dir.file("env"))->mset({{"k", "v"}});
+  auto store = open_lmdb(dir.file("env"), "read_only: true");
   EXPECT_EQ(store->mget({"k"})[0], "v");
   const std::string message = EXPECT_ERRC(store->mset({{"k", "w"}}), Errc::io);
   EXPECT_NE(message.find("read_only"), std::string::npos) << message;
@@ -81,14 +81,14 @@ TEST(ReadOnly, RefusesWritesAndKeepsServingReads) {
 
 TEST(ReadOnly, MissingEnvironmentIsIoAndNothingIsCreated) {
   ScratchDir dir;
-  EXPECT_ERRC(open_lmdb(dir / "absent", "read_only: true"), Errc::io);
-  EXPECT_FALSE(fs::exists(dir / "absent"));
+  EXPECT_ERRC(open_lmdb(dir.file("absent"), "read_only: true"), Errc::io);
+  EXPECT_FALSE(fs::exists(dir.file("absent")));
 }
 
 TEST(ReadOnly, BesideAWritableStoreOfTheSameEnvironment) {
   ScratchDir dir;
-  auto writable = open_lmdb(dir / "env");
-  auto reader = open_lmdb(dir / "env", "read_only: true");
+  auto writable = open_lmdb(dir.file("env"));
+  auto reader = open_lmdb(dir.file("env"), "read_only: true");
   writable->mset({{"k", "1"}});
   EXPECT_EQ(reader->mget({"k"})[0], "1");
   EXPECT_ERRC(reader->mset({{"k", "2"}}), Errc::io);
@@ -97,45 +97,45 @@ TEST(ReadOnly, BesideAWritableStoreOfTheSameEnvironment) {
 
 TEST(ReadOnly, ReadOnlyFirstThenWritableIsConfig) {
   ScratchDir dir;
-  open_lmdb(dir / "env")->mset({{"k", "1"}});
-  auto reader = open_lmdb(dir / "env", "read_only: true");
-  EXPECT_ERRC(open_lmdb(dir / "env"), Errc::config);
+  open_lmdb(dir.file("env"))->mset({{"k", "1"}});
+  auto reader = open_lmdb(dir.file("env"), "read_only: true");
+  EXPECT_ERRC(open_lmdb(dir.file("env")), Errc::config);
 }
 
 TEST(Environment, SamePathTwiceInOneProcessSharesOneEnvironment) {
   ScratchDir dir;
-  auto first = open_lmdb(dir / "env");
+  auto first = open_lmdb(dir.file("env"));
   auto second = open_lmdb(dir.path().string() + "/./env");
   first->mset({{"a", "1"}});
   second->mset({{"b", "2"}});
   first.reset();  // must not drop the file locks `second` relies on
   EXPECT_EQ(second->mget({"a", "b"}), (std::vector<std::optional<Bytes>>{"1", "2"}));
-  auto third = open_lmdb(dir / "env");
+  auto third = open_lmdb(dir.file("env"));
   EXPECT_EQ(third->mget({"a"})[0], "1");
 }
 
 TEST(Environment, SubdirFalseMakesOneDataFileAndItsLock) {
   ScratchDir dir;
   {
-    auto store = open_lmdb(dir / "nested/store.mdb", "subdir: false, sync: nometasync");
+    auto store = open_lmdb(dir.file("nested/store.mdb"), "subdir: false, sync: nometasync");
     store->mset({{"k", "v"}});
   }
-  EXPECT_TRUE(fs::is_regular_file(dir / "nested/store.mdb"));
-  EXPECT_TRUE(fs::is_regular_file(dir / "nested/store.mdb-lock"));
-  EXPECT_EQ(open_lmdb(dir / "nested/store.mdb", "subdir: false")->mget({"k"})[0], "v");
+  EXPECT_TRUE(fs::is_regular_file(dir.file("nested/store.mdb")));
+  EXPECT_TRUE(fs::is_regular_file(dir.file("nested/store.mdb-lock")));
+  EXPECT_EQ(open_lmdb(dir.file("nested/store.mdb"), "subdir: false")->mget({"k"})[0], "v");
 }
 
 TEST(Environment, EverySyncModeKeepsDataAcrossReopen) {
   for (const std::string mode : {"full", "nometasync", "nosync"}) {
     ScratchDir dir;
-    open_lmdb(dir / "env", "sync: " + mode)->mset({{"k", mode}});
-    EXPECT_EQ(open_lmdb(dir / "env")->mget({"k"})[0], mode) << mode;
+    open_lmdb(dir.file("env"), "sync: " + mode)->mset({{"k", mode}});
+    EXPECT_EQ(open_lmdb(dir.file("env"))->mget({"k"})[0], mode) << mode;
   }
 }
 
 TEST(Listing, PagesResumeAfterTheLastKeyUnderWrites) {
   ScratchDir dir;
-  auto store = open_lmdb(dir / "env", "page_size: 2");
+  auto store = open_lmdb(dir.file("env"), "page_size: 2");
   store->mset({{"p/a", ""}, {"p/b", ""}, {"p/c", ""}, {"p/d", ""}, {"q", ""}});
   std::vector<std::string> seen;
   KeyRange range = store->yield_keys("p/");

@@ -15,7 +15,7 @@ namespace {
 
 TEST(Limits, CapabilitiesAreLmdbs) {
   ScratchDir dir;
-  auto store = open_lmdb(dir / "env");
+  auto store = open_lmdb(dir.file("env"));
   const Capabilities caps = store->capabilities();
   EXPECT_EQ(caps.max_key_bytes, 511u);
   EXPECT_EQ(caps.max_value_bytes, 0xFFFFFFFFu);
@@ -27,7 +27,7 @@ TEST(Limits, CapabilitiesAreLmdbs) {
 
 TEST(Limits, KeyOf511BytesWorksAnd512IsRefused) {
   ScratchDir dir;
-  auto store = open_lmdb(dir / "env");
+  auto store = open_lmdb(dir.file("env"));
   const std::string longest(511, 'k');
   const std::string too_long(512, 'k');
   store->mset({{longest, "v"}});
@@ -53,7 +53,7 @@ class PluginTable : public ::testing::Test {
         dlsym(library_, BYTESTORE_PLUGIN_ENTRY_SYMBOL));
     ASSERT_NE(entry, nullptr);
     table_ = entry();
-    const std::string name = "path", value = dir_ / "env";
+    const std::string name = "path", value = dir_.file("env");
     const bytestore_option_value options[] = {{{name.data(), name.size()}, {value.data(), value.size()}}};
     ASSERT_EQ(table_->open(options, 1, &instance_, &error_), BYTESTORE_OK) << message_;
   }

@@ -36,14 +36,14 @@ void expect_batch(ByteStore& store, std::size_t batch) {
 TEST(MapGrowth, OneMebibyteMapTakesSixtyFourMebibytes) {
   ScratchDir dir;
   {
-    auto store = open_lmdb(dir / "env", "map_size: 1MiB");
+    auto store = open_lmdb(dir.file("env"), "map_size: 1MiB");
     for (std::size_t b = 0; b < kBatches; ++b) {
       ASSERT_NO_THROW(store->mset(batch_of(b))) << "batch " << b;
       expect_batch(*store, b);
     }
     for (std::size_t b = 0; b < kBatches; ++b) expect_batch(*store, b);
   }
-  auto store = open_lmdb(dir / "env", "map_size: 1MiB");
+  auto store = open_lmdb(dir.file("env"), "map_size: 1MiB");
   std::size_t keys = 0;
   for (const std::string& k : store->yield_keys("grow/")) {
     (void)k;
@@ -55,7 +55,7 @@ TEST(MapGrowth, OneMebibyteMapTakesSixtyFourMebibytes) {
 
 TEST(MapGrowth, OneBatchFarLargerThanTheMap) {
   ScratchDir dir;
-  auto store = open_lmdb(dir / "env", "map_size: 64KiB");
+  auto store = open_lmdb(dir.file("env"), "map_size: 64KiB");
   std::vector<KeyValue> pairs;
   for (std::size_t k = 0; k < 4; ++k) pairs.emplace_back("big/" + std::to_string(k), pattern_value(k, 8 << 20));
   store->mset(pairs);
@@ -65,7 +65,7 @@ TEST(MapGrowth, OneBatchFarLargerThanTheMap) {
 // Readers and writers keep going while writers grow the map under them.
 TEST(MapGrowth, ConcurrentWritersAndReadersWhileGrowing) {
   ScratchDir dir;
-  auto store = open_lmdb(dir / "env", "map_size: 1MiB, page_size: 16");
+  auto store = open_lmdb(dir.file("env"), "map_size: 1MiB, page_size: 16");
   constexpr std::size_t kWriters = 3, kBatchesEach = 40;
   std::atomic<bool> writing{true};
   std::atomic<std::size_t> failures{0};

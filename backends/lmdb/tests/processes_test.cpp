@@ -41,7 +41,7 @@ std::string value_for(int writer, int n) { return "writer " + std::to_string(wri
 
 TEST(Processes, TwoWritersAtOnceEachKeepEverythingTheyWrote) {
   ScratchDir dir;
-  const std::string path = dir / "env";
+  const std::string path = dir.file("env");
   constexpr int kBatches = 150, kKeys = 8;
   // A tiny map: both processes grow it, and adopt each other's growth.
   auto writer = [&](int id) {
@@ -95,7 +95,7 @@ TEST(Processes, TwoWritersAtOnceEachKeepEverythingTheyWrote) {
 // advice; once it dies its slot is reclaimed.
 TEST(Processes, FullReaderTableIsUnavailableUntilTheHolderDies) {
   ScratchDir dir;
-  const std::string path = dir / "env";
+  const std::string path = dir.file("env");
   open_lmdb(path)->mset({{"k", "v"}});
   // The reader table keeps its size while the lock file exists.
   std::filesystem::remove(path + "/lock.mdb");

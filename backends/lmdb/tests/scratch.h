@@ -5,7 +5,7 @@
 #include <bytestore/bytestore.hpp>
 #include <gtest/gtest.h>
 
-#include <stdlib.h>
+#include "scratch_dir.h"
 
 #include <filesystem>
 #include <memory>
@@ -13,26 +13,10 @@
 
 namespace bytestore::lmdb::testing {
 
-// A fresh directory, removed with everything in it at the end of the test.
-class ScratchDir {
+// Scratch directories named after the backend.
+class ScratchDir : public bytestore::testing::ScratchDir {
  public:
-  ScratchDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "bytestore-lmdb-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
+  ScratchDir() : bytestore::testing::ScratchDir("bytestore-lmdb") {}
 };
 
 // Opens an lmdb store at `path`; `extra` holds more options in YAML flow

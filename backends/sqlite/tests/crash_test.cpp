@@ -1,7 +1,7 @@
 // A writer process killed with SIGKILL at random moments, many times: the
 // file must stay intact, every acknowledged batch whole, and every other
 // batch whole or absent.
-#include "scratch_dir.h"
+#include "sqlite_scratch.h"
 
 #include <bytestore/bytestore.hpp>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // Data written and closed by one process is read back byte-identical by a
 // new process (this binary run again, in its reader role).
-#include "scratch_dir.h"
+#include "sqlite_scratch.h"
 
 #include <bytestore/bytestore.hpp>
 #include <gtest/gtest.h>

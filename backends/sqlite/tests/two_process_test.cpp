@@ -1,5 +1,5 @@
 // Two processes writing and reading one file at once.
-#include "scratch_dir.h"
+#include "sqlite_scratch.h"
 
 #include <bytestore/bytestore.hpp>
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // Behaviour special to the sqlite backend: options, schema, error mapping,
 // locking, and the key bounds of prefix scans.
 #include "key_bounds.h"
-#include "scratch_dir.h"
+#include "sqlite_scratch.h"
 #include "sqlite_options.h"
 
 #include <bytestore/bytestore.hpp>

@@ -4,7 +4,8 @@
 #include <bytestore/bytestore.hpp>
 
 #include <sqlite3.h>
-#include <stdlib.h>
+
+#include "scratch_dir.h"
 
 #include <filesystem>
 #include <stdexcept>
@@ -13,26 +14,10 @@
 
 namespace bytestore::sqlite::testing {
 
-// A fresh directory under the current one, removed with what it holds.
-class ScratchDir {
+// Scratch directories under the current one (the test's own directory).
+class ScratchDir : public bytestore::testing::ScratchDir {
  public:
-  ScratchDir() {
-    std::string pattern = (std::filesystem::current_path() / "sqlite-test-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string file(std::string_view name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
+  ScratchDir() : bytestore::testing::ScratchDir("sqlite-test", std::filesystem::current_path()) {}
 };
 
 // Config text for one sqlite store at `path`, plus `extra` options written
