@@ -51,7 +51,8 @@ TEST(Documents, OversizedDocumentIsRefusedNamingTheLimit) {
   }
   // The advertised maximum fits with the worst possible key.
   const std::string worst_key(kMaxKeyBytes, '\x01');
-  const std::vector<sdk::KeyValueView> fits = {{worst_key, std::string(kMaxValueBytes, 'v')}};
+  const std::string largest(kMaxValueBytes, 'v');
+  const std::vector<sdk::KeyValueView> fits = {{worst_key, largest}};
   EXPECT_LE(documents_for(fits).at(0).serialized_size, kMaxDocumentChars);
 }
 

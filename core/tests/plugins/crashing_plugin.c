@@ -1,6 +1,7 @@
 /* A plugin whose open crashes: the host must name it as it dies. */
 #include <bytestore/plugin_abi.h>
 
+#include <signal.h>
 #include <stddef.h>
 
 static int crash_open(const bytestore_option_value* options, size_t count, bytestore_instance** out,
@@ -8,9 +9,9 @@ static int crash_open(const bytestore_option_value* options, size_t count, bytes
   (void)options;
   (void)count;
   (void)error;
-  volatile int* nowhere = NULL;
-  *out = (bytestore_instance*)(size_t)*nowhere;
-  return 0;
+  (void)out;
+  raise(SIGSEGV); /* as a stray pointer would, without tripping sanitizers first */
+  return BYTESTORE_INTERNAL;
 }
 
 /* Never reached: open never returns. */
