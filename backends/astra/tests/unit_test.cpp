@@ -6,6 +6,7 @@
 #include "connection_settings.h"
 #include "document_batches.h"
 #include "prefix_range.h"
+#include "responses.h"
 
 namespace bytestore::astra {
 namespace {
@@ -80,6 +81,31 @@ TEST(KeyChunks, DistinctKeysInChunksOfAHundred) {
   ASSERT_EQ(chunks.size(), 3u);
   EXPECT_EQ(chunks[0].size(), 100u);
   EXPECT_EQ(chunks[2].size(), 30u);
+}
+
+TEST(InsertResponses, OnlyExistingDocumentsAreReplacedOtherFailuresRaise) {
+  const std::vector<Document> batch = {make_document("a", "1"), make_document("b", "2"),
+                                       make_document("c", "3")};
+  const auto ok = parse_envelope(
+      R"({"status":{"documentResponses":[{"_id":"a","status":"OK"},{"_id":"b","status":"ERROR","errorsIdx":0},)"
+      R"({"_id":"c","status":"OK"}]},"errors":[{"errorCode":"DOCUMENT_ALREADY_EXISTS","message":"m"}]})");
+  EXPECT_EQ(existing_documents(ok, batch), std::vector<std::size_t>{1});
+  const auto partial = parse_envelope(
+      R"({"status":{"documentResponses":[{"_id":"a","status":"OK"},{"_id":"b","status":"ERROR","errorsIdx":0},)"
+      R"({"_id":"c","status":"ERROR","errorsIdx":1}]},"errors":[{"errorCode":"DOCUMENT_ALREADY_EXISTS"},)"
+      R"({"errorCode":"SHRED_DOC_LIMIT_VIOLATION","message":"too big"}]})");
+  try {
+    existing_documents(partial, batch);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "insertMany: key 'c' failed: SHRED_DOC_LIMIT_VIOLATION: too big");
+  }
+  // Servers without documentResponses: insertedIds plus per-document errors.
+  const auto old = parse_envelope(
+      R"({"status":{"insertedIds":["a","c"]},"errors":[{"errorCode":"DOCUMENT_ALREADY_EXISTS","documentIds":["b"]}]})");
+  EXPECT_EQ(existing_documents(old, batch), std::vector<std::size_t>{1});
+  const auto silent = parse_envelope(R"({"status":{"insertedIds":["a"]}})");
+  EXPECT_THROW(existing_documents(silent, batch), Error);  // b and c unaccounted for
 }
 
 EnvLookup env_of(std::map<std::string, std::string> vars) {
