@@ -3,6 +3,7 @@
 #include <bytestore/error.hpp>
 
 #include <exception>
+#include <memory>
 #include <type_traits>
 
 #include "executor.h"
@@ -22,12 +23,28 @@ struct ErrorCapture {
 
 bytestore_slice slice(std::string_view s) { return {s.data(), s.size()}; }
 
-std::vector<bytestore_slice> slices(std::span<const std::string> keys) {
-  std::vector<bytestore_slice> out;
-  out.reserve(keys.size());
-  for (const std::string& k : keys) out.push_back(slice(k));
-  return out;
-}
+// The slices of one request. Up to kInline of them live in the object,
+// so small batches (every single-key call) allocate nothing here.
+class SliceArray {
+ public:
+  explicit SliceArray(std::size_t size)
+      : heap_(size > kInline ? std::make_unique_for_overwrite<bytestore_slice[]>(size) : nullptr),
+        data_(heap_ ? heap_.get() : inline_) {}
+  explicit SliceArray(std::span<const std::string> keys) : SliceArray(keys.size()) {
+    for (std::size_t i = 0; i < keys.size(); ++i) data_[i] = slice(keys[i]);
+  }
+  SliceArray(const SliceArray&) = delete;
+  SliceArray& operator=(const SliceArray&) = delete;
+
+  bytestore_slice& operator[](std::size_t i) { return data_[i]; }
+  const bytestore_slice* data() const { return data_; }
+
+ private:
+  static constexpr std::size_t kInline = 16;
+  bytestore_slice inline_[kInline];
+  std::unique_ptr<bytestore_slice[]> heap_;
+  bytestore_slice* data_;
+};
 
 // Sink state: a callback must not throw into plugin frames, so a failure is
 // kept and rethrown after the plugin returns.
@@ -116,11 +133,11 @@ std::vector<std::optional<Bytes>> PluginInstance::mget(std::span<const std::stri
   check_keys(keys, capabilities_);
   std::vector<std::optional<Bytes>> values(keys.size());
   if (keys.empty()) return values;
-  const std::vector<bytestore_slice> k = slices(keys);
+  const SliceArray k(keys);
   ValuesSink sink{&values, nullptr};
   ErrorCapture error;
   const PluginCallScope scope = call_scope("mget");
-  const int code = table_.mget(handle_, k.data(), k.size(), &ValuesSink::call, &sink, &error.c);
+  const int code = table_.mget(handle_, k.data(), keys.size(), &ValuesSink::call, &sink, &error.c);
   if (sink.failure) std::rethrow_exception(sink.failure);
   check(code, error.message);
   return values;
@@ -129,12 +146,10 @@ std::vector<std::optional<Bytes>> PluginInstance::mget(std::span<const std::stri
 void PluginInstance::mset(std::span<const KeyValue> pairs) const {
   check_pairs(pairs, capabilities_);
   if (pairs.empty()) return;
-  std::vector<bytestore_slice> keys, values;
-  keys.reserve(pairs.size());
-  values.reserve(pairs.size());
-  for (const auto& [key, value] : pairs) {
-    keys.push_back(slice(key));
-    values.push_back(slice(value));
+  SliceArray keys(pairs.size()), values(pairs.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    keys[i] = slice(pairs[i].first);
+    values[i] = slice(pairs[i].second);
   }
   ErrorCapture error;
   const PluginCallScope scope = call_scope("mset");
@@ -144,10 +159,10 @@ void PluginInstance::mset(std::span<const KeyValue> pairs) const {
 void PluginInstance::mdelete(std::span<const std::string> keys) const {
   check_keys(keys, capabilities_);
   if (keys.empty()) return;
-  const std::vector<bytestore_slice> k = slices(keys);
+  const SliceArray k(keys);
   ErrorCapture error;
   const PluginCallScope scope = call_scope("mdelete");
-  check(table_.mdelete(handle_, k.data(), k.size(), &error.c), error.message);
+  check(table_.mdelete(handle_, k.data(), keys.size(), &error.c), error.message);
 }
 
 // A listing through the plugin's cursor; holds the instance open.
@@ -250,10 +265,10 @@ std::future<std::vector<std::optional<Bytes>>> PluginInstance::submit_mget(
     call->promise.set_value({});
     return result;
   }
-  const std::vector<bytestore_slice> k = slices(keys);
+  const SliceArray k(keys);
   PendingCall<Values>* raw = call.release();  // the plugin calls done() exactly once
   const PluginCallScope scope = self->call_scope("amget");
-  self->table_.submit_mget(self->handle_, k.data(), k.size(), &ValuesSink::call, &raw->sink,
+  self->table_.submit_mget(self->handle_, k.data(), keys.size(), &ValuesSink::call, &raw->sink,
                            &PendingCall<Values>::done, raw);
   return result;
 }
@@ -272,10 +287,10 @@ std::future<void> PluginInstance::submit_mset(std::shared_ptr<const PluginInstan
     call->promise.set_value();
     return result;
   }
-  std::vector<bytestore_slice> keys, values;
-  for (const auto& [key, value] : pairs) {
-    keys.push_back(slice(key));
-    values.push_back(slice(value));
+  SliceArray keys(pairs.size()), values(pairs.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    keys[i] = slice(pairs[i].first);
+    values[i] = slice(pairs[i].second);
   }
   PendingCall<void>* raw = call.release();
   const PluginCallScope scope = self->call_scope("amset");
@@ -298,10 +313,10 @@ std::future<void> PluginInstance::submit_mdelete(std::shared_ptr<const PluginIns
     call->promise.set_value();
     return result;
   }
-  const std::vector<bytestore_slice> k = slices(keys);
+  const SliceArray k(keys);
   PendingCall<void>* raw = call.release();
   const PluginCallScope scope = self->call_scope("amdelete");
-  self->table_.submit_mdelete(self->handle_, k.data(), k.size(), &PendingCall<void>::done, raw);
+  self->table_.submit_mdelete(self->handle_, k.data(), keys.size(), &PendingCall<void>::done, raw);
   return result;
 }
 

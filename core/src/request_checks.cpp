@@ -2,13 +2,50 @@
 
 #include <bytestore/error.hpp>
 
+#include <cstdint>
+#include <cstring>
+
 namespace bytestore::internal {
 
+namespace {
+
+// Whether every byte is below 0x80, tested a word at a time: keys are
+// mostly ASCII, and then this is the whole UTF-8 check.
+bool is_ascii(std::string_view text) noexcept {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  if (n < 8) {
+    unsigned bits = 0;
+    for (std::size_t i = 0; i < n; ++i) bits |= static_cast<unsigned char>(p[i]);
+    return bits < 0x80;
+  }
+  std::uint64_t bits = 0, word;
+  for (std::size_t i = 0; i + 8 <= n; i += 8) {
+    std::memcpy(&word, p + i, sizeof word);
+    bits |= word;
+  }
+  std::memcpy(&word, p + n - 8, sizeof word);  // the tail, overlapping the last word read
+  bits |= word;
+  return (bits & 0x8080808080808080u) == 0;
+}
+
+}  // namespace
+
 bool is_valid_utf8(std::string_view text) noexcept {
+  if (is_ascii(text)) return true;
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   std::size_t i = 0;
   while (i < n) {
+    // Pass eight ASCII bytes at a time.
+    if (n - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, s + i, sizeof word);
+      if ((word & 0x8080808080808080u) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const unsigned char c = s[i];
     if (c < 0x80) {
       ++i;

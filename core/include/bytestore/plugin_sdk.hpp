@@ -51,6 +51,7 @@
 #include <charconv>
 #include <chrono>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <new>
@@ -397,12 +398,36 @@ constexpr bytestore_capabilities to_c(const Capabilities& c) {
               (c.native_async ? BYTESTORE_CAP_NATIVE_ASYNC : 0u)};
 }
 
-inline std::vector<std::string_view> views(const bytestore_slice* slices, std::size_t count) {
-  std::vector<std::string_view> out;
-  out.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) out.push_back(view(slices[i]));
-  return out;
-}
+// A request's keys or pairs as the backend sees them. Up to kInline
+// elements live in the object, so small batches (every single-key call)
+// allocate nothing on their way to the backend. Elements are views: the
+// storage is left raw until each is constructed, and never destroyed.
+template <class T>
+class RequestArray {
+  static_assert(std::is_trivially_destructible_v<T>);
+
+ public:
+  // Element i is make(i).
+  template <class Make>
+  RequestArray(std::size_t size, Make&& make)
+      : heap_(size > kInline ? std::make_unique_for_overwrite<std::byte[]>(size * sizeof(T))
+                             : nullptr),
+        data_(reinterpret_cast<T*>(heap_ ? heap_.get() : inline_)),
+        size_(size) {
+    for (std::size_t i = 0; i < size; ++i) std::construct_at(data_ + i, make(i));
+  }
+  RequestArray(const RequestArray&) = delete;
+  RequestArray& operator=(const RequestArray&) = delete;
+
+  std::span<const T> span() const { return {data_, size_}; }
+
+ private:
+  static constexpr std::size_t kInline = 16;
+  alignas(T) std::byte inline_[kInline * sizeof(T)];
+  std::unique_ptr<std::byte[]> heap_;  // new[] aligns for any T of fundamental alignment
+  T* data_;
+  std::size_t size_;
+};
 
 template <Backend B>
 B& backend(bytestore_instance* instance) {
@@ -443,24 +468,23 @@ const bytestore_plugin* plugin_table() {
     t.mget = [](bytestore_instance* instance, const bytestore_slice* keys, std::size_t count,
                 bytestore_value_sink sink, void* context, bytestore_error* error) {
       return guarded(error, [&] {
-        const std::vector<std::string_view> k = views(keys, count);
-        backend<B>(instance).mget(k, ValueSink(sink, context));
+        const RequestArray<std::string_view> k(count, [&](std::size_t i) { return view(keys[i]); });
+        backend<B>(instance).mget(k.span(), ValueSink(sink, context));
       });
     };
     t.mset = [](bytestore_instance* instance, const bytestore_slice* keys,
                 const bytestore_slice* values, std::size_t count, bytestore_error* error) {
       return guarded(error, [&] {
-        std::vector<KeyValueView> pairs;
-        pairs.reserve(count);
-        for (std::size_t i = 0; i < count; ++i) pairs.emplace_back(view(keys[i]), view(values[i]));
-        backend<B>(instance).mset(pairs);
+        const RequestArray<KeyValueView> pairs(
+            count, [&](std::size_t i) { return KeyValueView(view(keys[i]), view(values[i])); });
+        backend<B>(instance).mset(pairs.span());
       });
     };
     t.mdelete = [](bytestore_instance* instance, const bytestore_slice* keys, std::size_t count,
                    bytestore_error* error) {
       return guarded(error, [&] {
-        const std::vector<std::string_view> k = views(keys, count);
-        backend<B>(instance).mdelete(k);
+        const RequestArray<std::string_view> k(count, [&](std::size_t i) { return view(keys[i]); });
+        backend<B>(instance).mdelete(k.span());
       });
     };
     t.cursor_open = [](bytestore_instance* instance, bytestore_slice prefix,
@@ -484,8 +508,9 @@ const bytestore_plugin* plugin_table() {
                          bytestore_completion done, void* done_context) {
         const Completion completion(done, done_context);
         try {
-          const std::vector<std::string_view> k = views(keys, count);
-          backend<B>(instance).submit_mget(k, ValueSink(sink, sink_context), completion);
+          const RequestArray<std::string_view> k(count,
+                                                 [&](std::size_t i) { return view(keys[i]); });
+          backend<B>(instance).submit_mget(k.span(), ValueSink(sink, sink_context), completion);
         } catch (...) {
           completion.fail(std::current_exception());
         }
@@ -495,10 +520,9 @@ const bytestore_plugin* plugin_table() {
                          bytestore_completion done, void* done_context) {
         const Completion completion(done, done_context);
         try {
-          std::vector<KeyValueView> pairs;
-          pairs.reserve(count);
-          for (std::size_t i = 0; i < count; ++i) pairs.emplace_back(view(keys[i]), view(values[i]));
-          backend<B>(instance).submit_mset(pairs, completion);
+          const RequestArray<KeyValueView> pairs(
+              count, [&](std::size_t i) { return KeyValueView(view(keys[i]), view(values[i])); });
+          backend<B>(instance).submit_mset(pairs.span(), completion);
         } catch (...) {
           completion.fail(std::current_exception());
         }
@@ -507,8 +531,9 @@ const bytestore_plugin* plugin_table() {
                             std::size_t count, bytestore_completion done, void* done_context) {
         const Completion completion(done, done_context);
         try {
-          const std::vector<std::string_view> k = views(keys, count);
-          backend<B>(instance).submit_mdelete(k, completion);
+          const RequestArray<std::string_view> k(count,
+                                                 [&](std::size_t i) { return view(keys[i]); });
+          backend<B>(instance).submit_mdelete(k.span(), completion);
         } catch (...) {
           completion.fail(std::current_exception());
         }
