@@ -1,5 +1,8 @@
 #include "connection.h"
 
+#include <chrono>
+#include <thread>
+
 #include "sqlite_error.h"
 
 #include <climits>
@@ -79,6 +82,17 @@ sqlite3_stmt* Connection::prepared(const std::string& sql) {
 void Connection::execute(const char* sql, std::string_view doing) {
   const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) throw error(rc, doing.empty() ? std::string("failed '") + sql + "' on" : doing);
+}
+
+void Connection::execute_when_unlocked(const char* sql) {
+  const auto deadline = std::chrono::steady_clock::now() + settings_.busy_timeout;
+  for (;;) {
+    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return;
+    if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) throw error(rc, std::string("failed '") + sql + "' on");
+    if (std::chrono::steady_clock::now() >= deadline) throw error(rc, std::string("failed '") + sql + "' on");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 Error Connection::error(int rc, std::string_view doing) const {

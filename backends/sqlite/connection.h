@@ -47,6 +47,10 @@ class Connection {
   // Runs `sql` once, discarding any rows (pragmas, DDL). `doing` names the
   // attempt in an error; by default the SQL is quoted.
   void execute(const char* sql, std::string_view doing = {});
+  // The same, retried while the file is locked, up to busy_timeout: for
+  // statements SQLite does not wait on itself (switching the journal mode
+  // while another process is setting the file up).
+  void execute_when_unlocked(const char* sql);
 
   // The error for failure `rc` of the last call on this connection.
   Error error(int rc, std::string_view doing) const;

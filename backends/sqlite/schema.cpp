@@ -50,7 +50,7 @@ void prepare_database(Connection& connection, const std::string& table, bool in_
   // as corruption naming the path.
   std::int64_t version = format_version(connection);
   check_format_version(version, connection.path());
-  if (!in_memory && !read_only) connection.execute("PRAGMA journal_mode = WAL");
+  if (!in_memory && !read_only) connection.execute_when_unlocked("PRAGMA journal_mode = WAL");
   const bool exists = has_table(connection, table);
   if (read_only) {
     if (!exists)
