@@ -1,12 +1,16 @@
-// The `memory` backend: an ordered map in the process, guarded by a
-// reader-writer lock. Batches are atomic (one lock hold); nothing persists.
+// The `memory` backend: a hash map in the process with an ordered index of
+// its keys, guarded by a reader-writer lock. Batches are atomic (one lock
+// hold); nothing persists.
 #include <bytestore/plugin_sdk.hpp>
 
-#include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace bytestore::memory {
 
@@ -23,10 +27,24 @@ struct MemoryOptions {
 };
 BOOST_DESCRIBE_STRUCT(MemoryOptions, (), (max_key_bytes, max_value_bytes, page_size))
 
-// The map and its lock, shared with open cursors.
+// Lets the hash map be searched with a string_view, without building a key.
+struct KeyHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view key) const noexcept {
+    return std::hash<std::string_view>{}(key);
+  }
+};
+
+// The entries and their lock, shared with open cursors.
+//
+// Point reads and writes take one hash lookup; only listing needs order, so
+// `order` holds views of the map's keys, sorted. The views stay valid
+// because an unordered_map never moves its nodes, even when it rehashes.
+// An overwrite touches the map alone; inserts and erases keep both in step.
 struct Table {
   std::shared_mutex mutex;
-  std::map<std::string, std::string, std::less<>> entries;
+  std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>> entries;
+  std::set<std::string_view> order;
 };
 
 class MemoryCursor final : public sdk::Cursor {
@@ -37,12 +55,13 @@ class MemoryCursor final : public sdk::Cursor {
   bool next(const sdk::KeySink& sink) override {
     std::shared_lock lock(table_->mutex);
     // Resume after the last key sent, so writes between pages are fine.
-    auto it = started_ ? table_->entries.upper_bound(last_) : table_->entries.lower_bound(prefix_);
+    const std::set<std::string_view>& order = table_->order;
+    auto it = started_ ? order.upper_bound(last_) : order.lower_bound(prefix_);
     started_ = true;
     for (std::size_t n = 0; n < page_size_; ++n, ++it) {
-      if (it == table_->entries.end() || !it->first.starts_with(prefix_)) return false;
-      sink(it->first);
-      last_ = it->first;
+      if (it == order.end() || !it->starts_with(prefix_)) return false;
+      sink(*it);
+      last_ = *it;
     }
     return true;
   }
@@ -61,7 +80,8 @@ class MemoryBackend {
   static constexpr const char* kName = "memory";
   static constexpr const char* kVersion = BYTESTORE_PLUGIN_VERSION;
   static constexpr const char* kDescription =
-      "In-process ordered map: fast, thread-safe, atomic batches, gone when closed.";
+      "In-process hash map with ordered listing: fast, thread-safe, atomic batches, gone when "
+      "closed.";
   static constexpr Capabilities kDefaultCapabilities{64 * 1024, 256 * 1024 * 1024, true, true,
                                                      false, false};
 
@@ -85,13 +105,29 @@ class MemoryBackend {
 
   void mset(std::span<const sdk::KeyValueView> pairs) {
     std::unique_lock lock(table_->mutex);
-    for (const auto& [key, value] : pairs) table_->entries.insert_or_assign(std::string(key), value);
+    for (const auto& [key, value] : pairs) {
+      if (auto it = table_->entries.find(key); it != table_->entries.end()) {
+        it->second.assign(value);  // reuses the old value's buffer when it fits
+        continue;
+      }
+      auto inserted = table_->entries.emplace(key, value).first;
+      try {
+        table_->order.insert(inserted->first);
+      } catch (...) {
+        table_->entries.erase(inserted);  // never a key the listing cannot see
+        throw;
+      }
+    }
   }
 
   void mdelete(std::span<const std::string_view> keys) {
     std::unique_lock lock(table_->mutex);
-    for (std::string_view key : keys)
-      if (auto it = table_->entries.find(key); it != table_->entries.end()) table_->entries.erase(it);
+    for (std::string_view key : keys) {
+      if (auto it = table_->entries.find(key); it != table_->entries.end()) {
+        table_->order.erase(it->first);
+        table_->entries.erase(it);
+      }
+    }
   }
 
   std::unique_ptr<sdk::Cursor> scan(std::string_view prefix) {
