@@ -84,12 +84,13 @@ void find_values(DataApiClient& client, std::shared_ptr<GetState> state,
 }
 
 // Overwrites one document that already existed.
-void replace_document(DataApiClient& client, const std::shared_ptr<CallJoin>& join, const Document& doc) {
+void replace_document(DataApiClient& client, const std::shared_ptr<CallJoin>& join,
+                      const json::value& document) {
   join->add();
   client.collection_command(
       {{"findOneAndReplace",
-        {{"filter", {{"_id", doc.key}}},
-         {"replacement", doc.json},
+        {{"filter", {{"_id", document.at("_id")}}},
+         {"replacement", document},
          {"projection", {{"_id", 1}}},
          {"options", {{"upsert", true}, {"returnDocument", "before"}}}}}},
       [join](std::exception_ptr failure, CommandResult r) {
@@ -105,20 +106,22 @@ void replace_document(DataApiClient& client, const std::shared_ptr<CallJoin>& jo
 }
 
 // Inserts one batch; documents that exist already are replaced, any other
-// per-document error fails the call with its code, key and message.
+// per-document error fails the call with its code, key and message. The
+// command is kept until the answer: replacements are taken from it.
 void insert_batch(DataApiClient& client, const std::shared_ptr<CallJoin>& join,
-                  std::shared_ptr<std::vector<Document>> batch) {
-  json::array docs;
-  for (const Document& d : *batch) docs.push_back(d.json);
+                  InsertBatches::Batch batch) {
+  auto keys = std::make_shared<std::vector<std::string>>(std::move(batch.keys));
+  auto command = std::make_shared<json::object>(json::object{
+      {"insertMany",
+       {{"documents", std::move(batch.documents)},
+        {"options", {{"ordered", false}, {"returnDocumentResponses", true}}}}}});
   join->add();
   client.collection_command(
-      {{"insertMany",
-        {{"documents", std::move(docs)},
-         {"options", {{"ordered", false}, {"returnDocumentResponses", true}}}}}},
-      [&client, join, batch](std::exception_ptr failure, CommandResult r) {
+      *command, [&client, join, keys, command](std::exception_ptr failure, CommandResult r) {
         if (!failure) {
           try {
-            for (std::size_t i : existing_documents(r, *batch)) replace_document(client, join, (*batch)[i]);
+            const json::array& documents = command->at("insertMany").at("documents").as_array();
+            for (std::size_t i : existing_documents(r, *keys)) replace_document(client, join, documents[i]);
           } catch (...) {
             failure = std::current_exception();
           }
@@ -250,10 +253,15 @@ void AstraBackend::submit_mget(std::span<const std::string_view> keys, sdk::Valu
 
 void AstraBackend::submit_mset(std::span<const sdk::KeyValueView> pairs, sdk::Completion done) {
   wait_until_ready();
-  std::vector<std::vector<Document>> batches = insert_batches(documents_for(pairs));
+  InsertBatches batches(pairs);  // throws on a limit before anything is sent
   auto join = CallJoin::start(complete(done));
-  for (std::vector<Document>& batch : batches)
-    insert_batch(*client_, join, std::make_shared<std::vector<Document>>(std::move(batch)));
+  try {
+    for (auto batch = batches.next(); !batch.keys.empty(); batch = batches.next())
+      insert_batch(*client_, join, std::move(batch));
+  } catch (...) {
+    join->finish(std::current_exception());
+    return;
+  }
   join->finish();
 }
 

@@ -9,9 +9,13 @@
 
 namespace bytestore::astra {
 
-inline std::string base64_encode(std::string_view bytes) {
+// `String` lets a caller encode straight into the string type it keeps
+// (boost::json::string for documents), without a copy.
+template <class String = std::string>
+String base64_encode(std::string_view bytes) {
   namespace b64 = boost::beast::detail::base64;
-  std::string out(b64::encoded_size(bytes.size()), '\0');
+  String out;
+  out.resize(b64::encoded_size(bytes.size()));
   out.resize(b64::encode(out.data(), bytes.data(), bytes.size()));
   return out;
 }

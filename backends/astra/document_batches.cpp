@@ -8,47 +8,50 @@
 namespace bytestore::astra {
 namespace json = boost::json;
 
-Document make_document(std::string_view key, std::string_view value) {
-  Document doc;
-  doc.key = std::string(key);
-  doc.json["_id"] = key;
-  doc.json["value"] = base64_encode(value);
-  doc.serialized_size = json::serialize(doc.json).size();
-  return doc;
+json::object make_document(std::string_view key, std::string_view value) {
+  return {{"_id", key}, {"value", base64_encode<json::string>(value)}};
 }
 
-std::vector<Document> documents_for(std::span<const sdk::KeyValueView> pairs) {
+std::size_t document_chars_bound(std::string_view key, std::size_t value_bytes) {
+  return (sizeof(R"({"_id":"","value":""})") - 1) + 6 * key.size() +
+         boost::beast::detail::base64::encoded_size(value_bytes);
+}
+
+InsertBatches::InsertBatches(std::span<const sdk::KeyValueView> pairs) : pairs_(pairs) {
   std::unordered_map<std::string_view, std::size_t> last;  // key -> index of its last pair
+  last.reserve(pairs.size());
   for (std::size_t i = 0; i < pairs.size(); ++i) last[pairs[i].first] = i;
-  std::vector<Document> docs;
-  docs.reserve(last.size());
+  writes_.reserve(last.size());
   for (std::size_t i = 0; i < pairs.size(); ++i) {
-    if (last[pairs[i].first] != i) continue;
-    Document doc = make_document(pairs[i].first, pairs[i].second);
-    if (doc.serialized_size > kMaxDocumentChars)
+    const auto& [key, value] = pairs[i];
+    if (last[key] != i) continue;
+    // The host keeps keys and values within the advertised limits, which
+    // guarantee this; a caller of the class directly gets the same answer.
+    if (key.size() > kMaxKeyBytes || value.size() > kMaxValueBytes)
       throw Error(Errc::limit_exceeded,
-                  "the document for key '" + doc.key.substr(0, 40) + "' would be " +
-                      std::to_string(doc.serialized_size) +
+                  "the document for key '" + std::string(key.substr(0, 40)) + "' could be " +
+                      std::to_string(document_chars_bound(key, value.size())) +
                       " characters of JSON; the Data API's limit is " +
-                      std::to_string(kMaxDocumentChars));
-    docs.push_back(std::move(doc));
+                      std::to_string(kMaxDocumentChars) + " (values up to " +
+                      std::to_string(kMaxValueBytes) + " bytes, keys up to " +
+                      std::to_string(kMaxKeyBytes) + " bytes)");
+    writes_.push_back(i);
   }
-  return docs;
 }
 
-std::vector<std::vector<Document>> insert_batches(std::vector<Document> documents) {
-  std::vector<std::vector<Document>> batches;
+InsertBatches::Batch InsertBatches::next() {
+  Batch batch;
   std::size_t body = 0;
-  for (Document& doc : documents) {
-    if (batches.empty() || batches.back().size() == kMaxDocumentsPerInsert ||
-        body + doc.serialized_size > kMaxBodyBytes) {
-      batches.emplace_back();
-      body = 0;
-    }
-    body += doc.serialized_size + 1;
-    batches.back().push_back(std::move(doc));
+  while (position_ < writes_.size() && batch.keys.size() < kMaxDocumentsPerInsert) {
+    const auto& [key, value] = pairs_[writes_[position_]];
+    const std::size_t chars = document_chars_bound(key, value.size()) + 1;  // and a comma
+    if (!batch.keys.empty() && body + chars > kMaxBodyBytes) break;
+    body += chars;
+    batch.keys.emplace_back(key);
+    batch.documents.push_back(make_document(key, value));
+    ++position_;
   }
-  return batches;
+  return batch;
 }
 
 std::vector<std::vector<std::string>> key_chunks(std::span<const std::string_view> keys) {

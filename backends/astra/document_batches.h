@@ -25,23 +25,36 @@ inline constexpr std::size_t kMaxBodyBytes = 5'000'000;  // well under the 20 MB
 inline constexpr std::size_t kMaxValueBytes =
     (kMaxDocumentChars - (sizeof(R"({"_id":"","value":""})") - 1) - 6 * kMaxKeyBytes) / 4 * 3;
 
-struct Document {
-  std::string key;
-  boost::json::object json;  // {"_id": key, "value": base64(value)}
-  std::size_t serialized_size = 0;
-};
-
 // {"_id": key, "value": base64(value)}, LangChain's AstraDBByteStore format.
-Document make_document(std::string_view key, std::string_view value);
+boost::json::object make_document(std::string_view key, std::string_view value);
 
-// One Document per distinct key, holding its last value. Throws
-// Error(limit_exceeded) naming the key if a document would exceed
-// kMaxDocumentChars.
-std::vector<Document> documents_for(std::span<const sdk::KeyValueView> pairs);
+// The most characters make_document(key, <value_bytes bytes>) can take as
+// JSON: every key byte escaped as \u00XX.
+std::size_t document_chars_bound(std::string_view key, std::size_t value_bytes);
 
-// Splits documents into insertMany batches of at most
-// kMaxDocumentsPerInsert documents and about kMaxBodyBytes of body.
-std::vector<std::vector<Document>> insert_batches(std::vector<Document> documents);
+// An mset as insertMany batches, built one at a time so the first request
+// can leave while later documents are still being encoded.
+class InsertBatches {
+ public:
+  struct Batch {
+    std::vector<std::string> keys;
+    boost::json::array documents;  // documents[i] is the document of keys[i]
+  };
+
+  // Keeps the last value of each key. Throws Error(limit_exceeded) naming
+  // the key if any document could pass kMaxDocumentChars, before a single
+  // batch exists. `pairs` must outlive this object.
+  explicit InsertBatches(std::span<const sdk::KeyValueView> pairs);
+
+  // The next batch: at most kMaxDocumentsPerInsert documents and at most
+  // kMaxBodyBytes of them; no documents when every key has been given out.
+  Batch next();
+
+ private:
+  std::span<const sdk::KeyValueView> pairs_;
+  std::vector<std::size_t> writes_;  // indexes into pairs_, one per distinct key
+  std::size_t position_ = 0;
+};
 
 // Distinct keys in first-seen order, in chunks of at most kMaxInValues.
 std::vector<std::vector<std::string>> key_chunks(std::span<const std::string_view> keys);

@@ -57,10 +57,10 @@ std::pair<std::vector<std::string>, std::string> read_ids_page(const CommandResu
 }
 
 std::vector<std::size_t> existing_documents(const CommandResult& result,
-                                            const std::vector<Document>& batch) {
+                                            std::span<const std::string> keys) {
   std::vector<std::size_t> existing;
   const json::value* responses = result.status.if_contains("documentResponses");
-  if (responses && responses->is_array() && responses->as_array().size() == batch.size()) {
+  if (responses && responses->is_array() && responses->as_array().size() == keys.size()) {
     const json::array& list = responses->as_array();
     for (std::size_t i = 0; i < list.size(); ++i) {
       const json::object* o = list[i].if_object();
@@ -75,7 +75,7 @@ std::vector<std::size_t> existing_documents(const CommandResult& result,
         existing.push_back(i);
         continue;
       }
-      throw Error(Errc::unavailable, "insertMany: key " + shown(batch[i].key) + " failed: " +
+      throw Error(Errc::unavailable, "insertMany: key " + shown(keys[i]) + " failed: " +
                                          (error ? error->code + ": " + error->message
                                                 : std::string("no error given")));
     }
@@ -84,8 +84,8 @@ std::vector<std::size_t> existing_documents(const CommandResult& result,
   // A server that ignores returnDocumentResponses: insertedIds, plus one
   // error per failed document.
   std::map<std::string, std::size_t, std::less<>> index;
-  for (std::size_t i = 0; i < batch.size(); ++i) index[batch[i].key] = i;
-  std::vector<bool> accounted(batch.size(), false);
+  for (std::size_t i = 0; i < keys.size(); ++i) index[keys[i]] = i;
+  std::vector<bool> accounted(keys.size(), false);
   if (const auto* ids = result.status.if_contains("insertedIds"); ids && ids->is_array())
     for (const json::value& id : ids->as_array())
       if (id.is_string())
@@ -99,10 +99,10 @@ std::vector<std::size_t> existing_documents(const CommandResult& result,
         existing.push_back(it->second);
       }
   }
-  for (std::size_t i = 0; i < batch.size(); ++i)
+  for (std::size_t i = 0; i < keys.size(); ++i)
     if (!accounted[i])
       throw Error(Errc::unavailable,
-                  "insertMany: the server did not report key " + shown(batch[i].key) + " as written");
+                  "insertMany: the server did not report key " + shown(keys[i]) + " as written");
   return existing;
 }
 

@@ -3,12 +3,12 @@
 // nothing else: answers come from the network.
 #pragma once
 
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "data_api_client.h"
-#include "document_batches.h"
 
 namespace bytestore::astra {
 
@@ -25,11 +25,11 @@ FoundPage read_values_page(const CommandResult& result);
 // next page starts.
 std::pair<std::vector<std::string>, std::string> read_ids_page(const CommandResult& result);
 
-// Indexes into `batch` of documents an insertMany found already present
-// (to be replaced). Any other per-document failure throws with its code,
-// key and message.
+// Indexes into `keys`, the _ids of an insertMany's documents in order, of
+// the documents it found already present (to be replaced). Any other
+// per-document failure throws with its code, key and message.
 std::vector<std::size_t> existing_documents(const CommandResult& result,
-                                            const std::vector<Document>& batch);
+                                            std::span<const std::string> keys);
 
 // True when deleteMany left matching documents for another call.
 bool more_data(const CommandResult& result);

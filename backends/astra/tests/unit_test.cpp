@@ -32,45 +32,60 @@ TEST(Base64, RoundTripsAndRefusesNonCanonicalText) {
   EXPECT_EQ(base64_decode("aGVsbG8=aGVs"), std::nullopt);
 }
 
+std::vector<InsertBatches::Batch> all_batches(std::span<const sdk::KeyValueView> pairs) {
+  InsertBatches batches(pairs);
+  std::vector<InsertBatches::Batch> out;
+  for (auto batch = batches.next(); !batch.keys.empty(); batch = batches.next()) out.push_back(std::move(batch));
+  return out;
+}
+
 TEST(Documents, LangChainFormatAndLastValueWins) {
   const std::vector<sdk::KeyValueView> pairs = {{"k", "one"}, {"j", ""}, {"k", "two"}};
-  const auto docs = documents_for(pairs);
-  ASSERT_EQ(docs.size(), 2u);
-  EXPECT_EQ(boost::json::serialize(docs[0].json), R"({"_id":"j","value":""})");
-  EXPECT_EQ(boost::json::serialize(docs[1].json), R"({"_id":"k","value":"dHdv"})");
+  const auto batches = all_batches(pairs);
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].keys, (std::vector<std::string>{"j", "k"}));
+  EXPECT_EQ(boost::json::serialize(batches[0].documents),
+            R"([{"_id":"j","value":""},{"_id":"k","value":"dHdv"}])");
 }
 
 TEST(Documents, OversizedDocumentIsRefusedNamingTheLimit) {
-  const std::string big(kMaxValueBytes + 100'000, 'x');
-  const std::vector<sdk::KeyValueView> pairs = {{"k", big}};
+  const std::string big(kMaxValueBytes + 1, 'x');
+  const std::vector<sdk::KeyValueView> pairs = {{"small", "v"}, {"k", big}};
   try {
-    documents_for(pairs);
+    InsertBatches refused(pairs);  // before any batch, so nothing is sent
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), Errc::limit_exceeded);
+    EXPECT_NE(std::string(e.what()).find("key 'k'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("limit is 4000000"), std::string::npos) << e.what();
   }
   // The advertised maximum fits with the worst possible key.
   const std::string worst_key(kMaxKeyBytes, '\x01');
   const std::string largest(kMaxValueBytes, 'v');
-  const std::vector<sdk::KeyValueView> fits = {{worst_key, largest}};
-  EXPECT_LE(documents_for(fits).at(0).serialized_size, kMaxDocumentChars);
+  EXPECT_LE(boost::json::serialize(make_document(worst_key, largest)).size(), kMaxDocumentChars);
+  EXPECT_LE(document_chars_bound(worst_key, largest.size()), kMaxDocumentChars);
 }
 
 TEST(Documents, BatchesRespectCountAndBodySize) {
-  std::vector<Document> docs;
-  for (int i = 0; i < 250; ++i) docs.push_back(make_document("k" + std::to_string(i), "v"));
-  auto batches = insert_batches(docs);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 250; ++i) keys.push_back("k" + std::to_string(i));
+  std::vector<sdk::KeyValueView> pairs;
+  for (const std::string& k : keys) pairs.emplace_back(k, "v");
+  auto batches = all_batches(pairs);
   ASSERT_EQ(batches.size(), 3u);
-  EXPECT_EQ(batches[0].size(), 100u);
-  EXPECT_EQ(batches[2].size(), 50u);
-  std::vector<Document> big;
-  for (int i = 0; i < 5; ++i) big.push_back(make_document("b" + std::to_string(i), std::string(2'000'000, 'x')));
-  for (const auto& batch : insert_batches(big)) {
-    std::size_t body = 0;
-    for (const auto& d : batch) body += d.serialized_size;
-    EXPECT_LE(body, kMaxBodyBytes);
+  EXPECT_EQ(batches[0].keys.size(), 100u);
+  EXPECT_EQ(batches[0].documents.size(), 100u);
+  EXPECT_EQ(batches[2].keys.size(), 50u);
+  EXPECT_EQ(batches[2].keys.back(), "k249");
+  const std::string two_mb(2'000'000, 'x');
+  std::vector<sdk::KeyValueView> big;
+  for (int i = 0; i < 5; ++i) big.emplace_back(keys[i], two_mb);
+  std::size_t documents = 0;
+  for (const auto& batch : all_batches(big)) {
+    EXPECT_LE(boost::json::serialize(batch.documents).size(), kMaxBodyBytes);
+    documents += batch.documents.size();
   }
+  EXPECT_EQ(documents, 5u);
 }
 
 TEST(KeyChunks, DistinctKeysInChunksOfAHundred) {
@@ -84,8 +99,7 @@ TEST(KeyChunks, DistinctKeysInChunksOfAHundred) {
 }
 
 TEST(InsertResponses, OnlyExistingDocumentsAreReplacedOtherFailuresRaise) {
-  const std::vector<Document> batch = {make_document("a", "1"), make_document("b", "2"),
-                                       make_document("c", "3")};
+  const std::vector<std::string> batch = {"a", "b", "c"};
   const auto ok = parse_envelope(
       R"({"status":{"documentResponses":[{"_id":"a","status":"OK"},{"_id":"b","status":"ERROR","errorsIdx":0},)"
       R"({"_id":"c","status":"OK"}]},"errors":[{"errorCode":"DOCUMENT_ALREADY_EXISTS","message":"m"}]})");
