@@ -2,8 +2,7 @@
 //
 // The bare map is a std::unordered_map. It has no order, so listing a
 // prefix would scan every key: yield_keys runs against a bare std::map
-// instead, the structure the backend itself uses, which also runs mget
-// and mset as the "RawOrdered" side.
+// instead.
 #include <bytestore/bytestore.hpp>
 
 #include <map>

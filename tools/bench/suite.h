@@ -117,13 +117,11 @@ inline bool is_skipped(ValueSize size, std::size_t batch) {
 std::string params(ValueSize size, std::size_t batch);
 
 // Registers every workload of `backend` ("Sqlite"): ByteStore against raw.
-// `ordered` is a raw engine that keeps keys in order, when `raw` does not:
-// yield_keys runs on it, and mget and mset run on it too as a third side,
-// "RawOrdered", which tells the cost of order apart from the cost of the stack.
+// `ordered` is the raw engine yield_keys runs on: `raw` itself, unless
+// `raw` keeps no order (a hash map) and cannot list a prefix.
 template <Engine Full, Engine Raw, Engine Ordered>
 void register_suite(const std::string& backend, SharedEngine<Full>& full, SharedEngine<Raw>& raw,
                     SharedEngine<Ordered>& ordered) {
-  constexpr bool has_ordered_side = !std::is_same_v<Raw, Ordered>;
   const auto add = [](const std::string& name, auto body, int threads) {
     auto* b = benchmark::RegisterBenchmark(name.c_str(), body)->UseRealTime();
     if (threads > 1) b->Threads(threads);
@@ -142,22 +140,12 @@ void register_suite(const std::string& backend, SharedEngine<Full>& full, Shared
           add("BM_" + backend + "_Mget/Raw/" + tail,
               [&raw, size, batch, hit](benchmark::State& s) { run_mget(s, raw, size, batch, hit); },
               threads);
-          if constexpr (has_ordered_side)
-            add("BM_" + backend + "_Mget/RawOrdered/" + tail,
-                [&ordered, size, batch, hit](benchmark::State& s) {
-                  run_mget(s, ordered, size, batch, hit);
-                },
-                threads);
         }
         const std::string tail = params(size, batch);
         add("BM_" + backend + "_Mset/ByteStore/" + tail,
             [&full, size, batch](benchmark::State& s) { run_mset(s, full, size, batch); }, threads);
         add("BM_" + backend + "_Mset/Raw/" + tail,
             [&raw, size, batch](benchmark::State& s) { run_mset(s, raw, size, batch); }, threads);
-        if constexpr (has_ordered_side)
-          add("BM_" + backend + "_Mset/RawOrdered/" + tail,
-              [&ordered, size, batch](benchmark::State& s) { run_mset(s, ordered, size, batch); },
-              threads);
       }
     }
     add("BM_" + backend + "_YieldKeys/ByteStore/prefix:1pct",
