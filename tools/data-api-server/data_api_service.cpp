@@ -96,6 +96,7 @@ HttpReply DataApiService::error_reply(unsigned status, const ApiError& error) {
 HttpReply DataApiService::body_too_large(std::size_t limit) {
   auto reply = text_reply(413, "Request body is over the limit of " + std::to_string(limit) + " bytes");
   reply.close = true;
+  const std::lock_guard lock(mutex_);
   stats_.count_request("", 0);
   stats_.count_response(reply.status, reply.body.size());
   if (knobs_.verbose) std::cerr << "data-api-server: request body over " << limit << " bytes -> 413" << std::endl;
@@ -104,7 +105,10 @@ HttpReply DataApiService::body_too_large(std::size_t limit) {
 
 HttpReply DataApiService::handle(const HttpRequest& request) {
   const std::string path = request.target.substr(0, request.target.find('?'));
-  if (path.starts_with("/_test/")) return handle_test_endpoint(path, request);
+  if (path.starts_with("/_test/")) {
+    const std::lock_guard lock(mutex_);
+    return handle_test_endpoint(path, request);
+  }
 
   const auto route = route_of(path);
   if (!route) return text_reply(404, "No Data API resource at " + path);
@@ -114,6 +118,7 @@ HttpReply DataApiService::handle(const HttpRequest& request) {
   }
   boost::system::error_code parse_error;
   const auto body = json::parse(request.body, parse_error);
+  const std::lock_guard lock(mutex_);
   const auto command = parse_error ? std::string() : command_name(body);
   stats_.count_request(command, request.body.size());
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -66,6 +67,9 @@ class DataApiService {
   HttpReply error_reply(unsigned status, const ApiError& error);
   void log(const HttpRequest& request, const std::string& command, const HttpReply& reply, Fault fault) const;
 
+  // Commands run one at a time, as their shared state needs; only parsing
+  // a request's JSON, the largest part of small commands, runs beside them.
+  std::mutex mutex_;
   AccessOptions access_;
   Knobs knobs_;
   DocumentStore store_;

@@ -4,8 +4,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <array>
 #include <optional>
+#include <thread>
+#include <vector>
 
 namespace bytestore::dataapi {
 namespace {
@@ -174,8 +177,13 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(DataApiService& s, std::size_t max_body)
-      : service(s), max_body_bytes(max_body), acceptor(ioc), signals(ioc, SIGINT, SIGTERM) {}
+  Impl(DataApiService& s, std::size_t max_body, unsigned thread_count)
+      : service(s),
+        max_body_bytes(max_body),
+        threads(std::max(1u, thread_count)),
+        ioc(static_cast<int>(threads)),
+        acceptor(ioc),
+        signals(ioc, SIGINT, SIGTERM) {}
 
   void accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -191,13 +199,14 @@ struct HttpServer::Impl {
 
   DataApiService& service;
   std::size_t max_body_bytes;
-  net::io_context ioc{1};
+  unsigned threads;
+  net::io_context ioc;
   tcp::acceptor acceptor;
   net::signal_set signals;
 };
 
-HttpServer::HttpServer(DataApiService& service, std::size_t max_body_bytes)
-    : impl_(std::make_unique<Impl>(service, max_body_bytes)) {}
+HttpServer::HttpServer(DataApiService& service, std::size_t max_body_bytes, unsigned threads)
+    : impl_(std::make_unique<Impl>(service, max_body_bytes, threads)) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -217,7 +226,10 @@ void HttpServer::run() {
     impl_->ioc.stop();
   });
   impl_->accept();
+  std::vector<std::thread> more;
+  for (unsigned i = 1; i < impl_->threads; ++i) more.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
+  for (std::thread& t : more) t.join();
 }
 
 }  // namespace bytestore::dataapi

@@ -1,5 +1,5 @@
-// The HTTP/1.1 front of the server (Boost.Beast, asynchronous, one I/O
-// thread, keep-alive): reads requests, hands them to the DataApiService
+// The HTTP/1.1 front of the server (Boost.Beast, asynchronous, a few I/O
+// threads with a strand per connection, keep-alive): reads requests, hands them to the DataApiService
 // and carries out its reply, including delayed, held, cut and reset
 // answers. Bodies over the size limit get 413 without being read into
 // memory; `Expect: 100-continue` is honoured.
@@ -14,7 +14,8 @@ namespace bytestore::dataapi {
 
 class HttpServer {
  public:
-  HttpServer(DataApiService& service, std::size_t max_body_bytes);
+  // `threads` run the connections; the service runs one command at a time.
+  HttpServer(DataApiService& service, std::size_t max_body_bytes, unsigned threads);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -23,7 +24,7 @@ class HttpServer {
   // Throws boost::system::system_error.
   unsigned short listen(unsigned short port);
 
-  // Serves until SIGINT or SIGTERM.
+  // Serves until SIGINT or SIGTERM, on the calling thread and threads - 1 more.
   void run();
 
  private:

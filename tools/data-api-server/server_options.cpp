@@ -15,6 +15,7 @@ Options:
   --token T              the accepted Token header (default test-token)
   --user U --password P  also accept Cassandra:base64(U):base64(P)
   --max-body-bytes N     request body limit, answered 413 beyond (default 20 MiB)
+  --threads N            I/O threads; commands still run one at a time (default 2)
   --latency-ms N         delay added to every Data API request (default 0)
   --fail-rate F          fraction 0..1 of requests failed transiently (default 0)
   --fail-modes LIST      failures drawn from: 429,502,503,504,timeout,reset,
@@ -69,7 +70,7 @@ ServerOptions parse_server_options(int argc, char** argv) {
     for (auto& c : key)
       if (c == '-') c = '_';
     const bool start_only = name == "port" || name == "token" || name == "user" || name == "password" ||
-                            name == "max-body-bytes";
+                            name == "max-body-bytes" || name == "threads";
     if (!start_only && !is_knob(key)) throw UsageError("unknown option --" + name);
     const bool is_switch = name == "legacy" || name == "verbose";
     if (is_switch) {
@@ -88,6 +89,9 @@ ServerOptions parse_server_options(int argc, char** argv) {
       options.access.password = *value;
     } else if (name == "max-body-bytes") {
       options.max_body_bytes = whole_number("--max-body-bytes", *value, 1ULL << 31);
+    } else if (name == "threads") {
+      options.threads = static_cast<unsigned>(whole_number("--threads", *value, 64));
+      if (options.threads == 0) throw UsageError("--threads needs at least 1");
     } else {
       try {
         set_knob(options.knobs, key, boost::json::value(*value));

@@ -19,6 +19,7 @@ struct ServerOptions {
   unsigned short port = 0;  // 0: a free port
   AccessOptions access;
   std::size_t max_body_bytes = 20 * 1024 * 1024;
+  unsigned threads = 2;
   Knobs knobs;
   bool help = false;
 };
