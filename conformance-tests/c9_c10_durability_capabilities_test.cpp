@@ -2,14 +2,11 @@
 // capabilities.
 #include "store_test.h"
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <map>
 #include <random>
-#include <thread>
+
+#include "killed_writer.h"
 
 namespace bytestore::conformance {
 namespace {
@@ -41,36 +38,21 @@ TEST_F(C9Durability, KilledWriterLosesNoAcknowledgedBatch) {
   std::mt19937 random(12345);
   for (int iteration = 0; iteration < kIterations; ++iteration) {
     store_.reset();  // the child opens its own
-    int ack[2];
-    ASSERT_EQ(pipe(ack), 0);
-    const pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      close(ack[0]);
-      try {
-        auto store = open_target();
-        for (int batch = 0;; ++batch) {
-          std::vector<KeyValue> pairs;
-          const std::string tag = std::to_string(iteration) + "/" + std::to_string(batch);
-          for (int k = 0; k < kBatchKeys; ++k)
-            pairs.emplace_back("crash/" + tag + "/" + std::to_string(k), tag + Bytes(4000, 'p'));
-          store->mset(pairs);
-          if (write(ack[1], &batch, sizeof batch) != sizeof batch) _exit(3);
-        }
-      } catch (...) {
-        _exit(4);
-      }
-    }
-    close(ack[1]);
-    int acked = -1, batch = 0;
-    while (acked < 5 && read(ack[0], &batch, sizeof batch) == sizeof batch) acked = batch;
-    std::this_thread::sleep_for(std::chrono::microseconds(random() % 20000));
-    kill(child, SIGKILL);
-    while (read(ack[0], &batch, sizeof batch) == sizeof batch) acked = batch;
-    close(ack[0]);
-    int status = 0;
-    waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "writer exited early with status " << status;
+    const auto writer = bytestore::testing::kill_writer(
+        6, std::chrono::microseconds(random() % 20000),
+        [&](const bytestore::testing::Acknowledge& acknowledge) {
+          auto store = open_target();
+          for (int batch = 0;; ++batch) {
+            std::vector<KeyValue> pairs;
+            const std::string tag = std::to_string(iteration) + "/" + std::to_string(batch);
+            for (int k = 0; k < kBatchKeys; ++k)
+              pairs.emplace_back("crash/" + tag + "/" + std::to_string(k), tag + Bytes(4000, 'p'));
+            store->mset(pairs);
+            acknowledge(batch);
+          }
+        });
+    ASSERT_TRUE(writer.killed) << "writer exited early with code " << writer.exit_code;
+    const int acked = writer.last_acknowledged;
     ASSERT_GE(acked, 5) << "writer never got going";
 
     store_ = open_target();

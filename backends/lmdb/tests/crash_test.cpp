@@ -4,18 +4,15 @@
 // raw LMDB API too), every acknowledged batch must be whole, and every
 // other batch whole or absent.
 #include <lmdb.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "killed_writer.h"
 #include "scratch.h"
 
 namespace bytestore::lmdb::testing {
@@ -35,19 +32,15 @@ std::uint64_t seed_of(int iteration, int batch, int k) {
 }
 
 // Writes batch after batch, acknowledging each once mset returned.
-[[noreturn]] void write_until_killed(const std::string& path, int iteration, int ack) {
-  try {
-    auto store = open_lmdb(path, "map_size: 4MiB");
-    for (int batch = 0;; ++batch) {
-      std::vector<KeyValue> pairs;
-      for (int k = 0; k < kKeysPerBatch; ++k)
-        pairs.emplace_back(key_of(iteration, batch, k), pattern_value(seed_of(iteration, batch, k), kValueBytes));
-      store->mset(pairs);
-      if (write(ack, &batch, sizeof batch) != sizeof batch) _exit(3);
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "writer: %s\n", e.what());
-    _exit(4);
+void write_until_killed(const std::string& path, int iteration,
+                        const bytestore::testing::Acknowledge& acknowledge) {
+  auto store = open_lmdb(path, "map_size: 4MiB");
+  for (int batch = 0;; ++batch) {
+    std::vector<KeyValue> pairs;
+    for (int k = 0; k < kKeysPerBatch; ++k)
+      pairs.emplace_back(key_of(iteration, batch, k), pattern_value(seed_of(iteration, batch, k), kValueBytes));
+    store->mset(pairs);
+    acknowledge(batch);
   }
 }
 
@@ -83,27 +76,16 @@ TEST(Crash, KilledWriterLeavesWholeBatchesOnly) {
   open_lmdb(path);  // the environment exists from the start, so every kill leaves one to check
   const auto started = std::chrono::steady_clock::now();
   for (int iteration = 0; iteration < kIterations; ++iteration) {
-    int ack[2];
-    ASSERT_EQ(pipe(ack), 0);
-    const pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      close(ack[0]);
-      write_until_killed(path, iteration, ack[1]);
-    }
-    close(ack[1]);
     // Kill after a random number of acknowledgements (sometimes none, so
     // the kill may land while the environment opens) and a random delay.
     const int wait_acks = static_cast<int>(random() % 4);
-    int acked = -1, batch = 0;
-    while (acked + 1 < wait_acks && read(ack[0], &batch, sizeof batch) == sizeof batch) acked = batch;
-    std::this_thread::sleep_for(std::chrono::microseconds(random() % 30000));
-    kill(child, SIGKILL);
-    while (read(ack[0], &batch, sizeof batch) == sizeof batch) acked = batch;
-    close(ack[0]);
-    int status = 0;
-    waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "writer exited on its own with status " << WEXITSTATUS(status);
+    const auto writer = bytestore::testing::kill_writer(
+        wait_acks, std::chrono::microseconds(random() % 30000),
+        [&](const bytestore::testing::Acknowledge& acknowledge) {
+          write_until_killed(path, iteration, acknowledge);
+        });
+    ASSERT_TRUE(writer.killed) << "writer exited on its own with code " << writer.exit_code;
+    const int acked = writer.last_acknowledged;
 
     expect_raw_lmdb_opens(path);
     auto store = open_lmdb(path);

@@ -6,15 +6,12 @@
 #include <bytestore/bytestore.hpp>
 #include <gtest/gtest.h>
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <iostream>
 #include <map>
 #include <random>
-#include <thread>
+
+#include "killed_writer.h"
 
 namespace bytestore::sqlite {
 namespace {
@@ -36,20 +33,16 @@ Bytes value_of(int iteration, int batch, int k) {
   return value;
 }
 
-// The child: writes batches until killed, acknowledging each on `ack`.
-[[noreturn]] void write_until_killed(const std::string& path, int iteration, int ack) {
-  try {
-    auto store = testing::open_store(path);
-    for (int batch = 0;; ++batch) {
-      std::vector<KeyValue> pairs;
-      for (int k = 0; k < kBatchKeys; ++k)
-        pairs.emplace_back(key_of(iteration, batch, k), value_of(iteration, batch, k));
-      store->mset(pairs);
-      if (write(ack, &batch, sizeof batch) != sizeof batch) _exit(3);
-    }
-  } catch (const std::exception& e) {
-    std::cerr << "writer: " << e.what() << "\n";
-    _exit(4);
+// The child: writes batches until killed.
+void write_until_killed(const std::string& path, int iteration,
+                        const bytestore::testing::Acknowledge& acknowledge) {
+  auto store = testing::open_store(path);
+  for (int batch = 0;; ++batch) {
+    std::vector<KeyValue> pairs;
+    for (int k = 0; k < kBatchKeys; ++k)
+      pairs.emplace_back(key_of(iteration, batch, k), value_of(iteration, batch, k));
+    store->mset(pairs);
+    acknowledge(batch);
   }
 }
 
@@ -63,27 +56,15 @@ TEST(SqliteCrash, KilledWriterLeavesWholeBatches) {
   const auto start = std::chrono::steady_clock::now();
 
   for (int iteration = 0; iteration < kIterations; ++iteration) {
-    int ack[2];
-    ASSERT_EQ(pipe(ack), 0);
-    const pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      close(ack[0]);
-      write_until_killed(path, iteration, ack[1]);
-    }
-    close(ack[1]);
-
     // Let it commit a few batches, then kill it at a random point.
     const int wanted = 1 + static_cast<int>(random() % 4);
-    int acked = -1, batch = 0;
-    while (acked + 1 < wanted && read(ack[0], &batch, sizeof batch) == sizeof batch) acked = batch;
-    std::this_thread::sleep_for(std::chrono::microseconds(random() % 15000));
-    kill(child, SIGKILL);
-    int status = 0;
-    waitpid(child, &status, 0);
-    while (read(ack[0], &batch, sizeof batch) == sizeof batch) acked = batch;
-    close(ack[0]);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "writer exited by itself with status " << status;
+    const auto writer = bytestore::testing::kill_writer(
+        wanted, std::chrono::microseconds(random() % 15000),
+        [&](const bytestore::testing::Acknowledge& acknowledge) {
+          write_until_killed(path, iteration, acknowledge);
+        });
+    ASSERT_TRUE(writer.killed) << "writer exited by itself with code " << writer.exit_code;
+    const int acked = writer.last_acknowledged;
     ASSERT_GE(acked, 0) << "writer never acknowledged a batch";
     ++iterations;
     acknowledged += acked + 1;
