@@ -1,7 +1,8 @@
 // The server's request handling, apart from the network: routes a request
 // to the Data API or to the test-only /_test endpoints, checks the token
 // and content type, injects failures, runs the command and says how to
-// answer. Not thread-safe: called from the server's one I/O thread.
+// answer. Safe to call from several I/O threads: requests are parsed in
+// parallel, everything after that runs one request at a time.
 #pragma once
 
 #include <chrono>
