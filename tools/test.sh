@@ -15,7 +15,7 @@ quick=0
 
 tools/install-deps.sh
 
-step() { printf '\n==== %s ====\n' "$*"; }
+step() { printf '\n==== %s (at %d s) ====\n' "$*" "$SECONDS"; }
 configure() {  # dir, extra cmake args...
   local dir=$1
   shift

@@ -538,13 +538,32 @@ CommandResponse commands::find_documents(CommandContext& ctx, const json::object
   return r;
 }
 
-CommandResponse commands::find_one(CommandContext& ctx, const json::object& args) {
+namespace {
+
+// The document a findOne-like command selects (filter, then sort), in its
+// collection.
+struct OneMatch {
+  Collection& collection;
+  std::optional<DocMap::iterator> found;
+};
+
+OneMatch one_match(CommandContext& ctx, const json::object& args) {
   auto& c = ctx.store.collection(ctx.keyspace, ctx.collection);
   const auto filter = compile_filter(ctx, c, args);
+  return {c, first_match(c.documents, filter, compile_sort(args))};
+}
+
+// {"document": the match, projected, or null}.
+json::object document_data(const json::object& args, const OneMatch& match) {
   const auto projection = Projection::compile(argument(args, "projection"));
-  const auto found = first_match(c.documents, filter, compile_sort(args));
+  return {{"document", match.found ? json::value(projection.apply((*match.found)->second)) : json::value(nullptr)}};
+}
+
+}  // namespace
+
+CommandResponse commands::find_one(CommandContext& ctx, const json::object& args) {
   CommandResponse r;
-  r.data = json::object{{"document", found ? json::value(projection.apply((*found)->second)) : json::value(nullptr)}};
+  r.data = document_data(args, one_match(ctx, args));
   return r;
 }
 
@@ -595,24 +614,19 @@ CommandResponse commands::update_many(CommandContext& ctx, const json::object& a
 }
 
 CommandResponse commands::delete_one(CommandContext& ctx, const json::object& args) {
-  auto& c = ctx.store.collection(ctx.keyspace, ctx.collection);
-  const auto filter = compile_filter(ctx, c, args);
-  const auto found = first_match(c.documents, filter, compile_sort(args));
-  if (found) c.documents.erase(*found);
+  const OneMatch match = one_match(ctx, args);
+  if (match.found) match.collection.documents.erase(*match.found);
   CommandResponse r;
-  r.status["deletedCount"] = found ? 1 : 0;
+  r.status["deletedCount"] = match.found ? 1 : 0;
   return r;
 }
 
 CommandResponse commands::find_one_and_delete(CommandContext& ctx, const json::object& args) {
-  auto& c = ctx.store.collection(ctx.keyspace, ctx.collection);
-  const auto filter = compile_filter(ctx, c, args);
-  const auto projection = Projection::compile(argument(args, "projection"));
-  const auto found = first_match(c.documents, filter, compile_sort(args));
+  const OneMatch match = one_match(ctx, args);
   CommandResponse r;
-  r.data = json::object{{"document", found ? json::value(projection.apply((*found)->second)) : json::value(nullptr)}};
-  if (found) c.documents.erase(*found);
-  r.status["deletedCount"] = found ? 1 : 0;
+  r.data = document_data(args, match);
+  if (match.found) match.collection.documents.erase(*match.found);
+  r.status["deletedCount"] = match.found ? 1 : 0;
   return r;
 }
 
