@@ -80,7 +80,16 @@ const std::string& Config::backend(std::string_view store) const {
 const std::vector<fs::path>& Config::plugin_dirs() const { return impl_->doc.plugin_dirs; }
 
 void Config::check() const {
-  for (const config::StoreEntry& store : impl_->doc.stores) impl_->bind(store, *impl_->plugin(store));
+  for (const config::StoreEntry& store : impl_->doc.stores) {
+    std::shared_ptr<const internal::PluginLibrary> plugin = impl_->plugin(store);
+    const internal::OptionValues options = impl_->bind(store, *plugin);
+    try {
+      internal::check_plugin_options(*plugin, options);
+    } catch (const Error& e) {
+      config::fail(impl_->doc.source, store.mark, "store '" + store.name + "': " + e.what(),
+                   e.code());
+    }
+  }
 }
 
 std::string Config::show() const {

@@ -4,6 +4,7 @@
 #include <bytestore/plugin_abi.h>
 #include <bytestore/plugins.hpp>
 
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <string_view>
@@ -34,6 +35,12 @@ class PluginLibrary {
   const bytestore_plugin* table_;
   PluginInfo info_;
 };
+
+// Whether `table` reaches the member at `offset`: tables of plugins built
+// against an older header are shorter (see struct_size).
+inline bool table_has(const bytestore_plugin& table, std::size_t offset) {
+  return table.struct_size >= offset + sizeof(void (*)());
+}
 
 // The file name of `backend`'s plugin: "bytestore-NAME.so".
 std::string plugin_file_name(std::string_view backend);

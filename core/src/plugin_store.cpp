@@ -2,6 +2,7 @@
 
 #include <bytestore/error.hpp>
 
+#include <cstddef>
 #include <exception>
 #include <memory>
 #include <type_traits>
@@ -89,6 +90,21 @@ Errc errc_of(int code) {
 
 }  // namespace
 
+void check_plugin_options(const PluginLibrary& library, const OptionValues& options) {
+  const bytestore_plugin& table = library.table();
+  if (!table_has(table, offsetof(bytestore_plugin, check_options)) || !table.check_options) return;
+  std::vector<bytestore_option_value> values;
+  values.reserve(options.size());
+  for (const auto& [name, value] : options) values.push_back({slice(name), slice(value)});
+  ErrorCapture error;
+  const PluginCallScope scope(library.info().backend.c_str(), library.file_c_str(), "check_options");
+  const int code = table.check_options(values.data(), values.size(), &error.c);
+  if (code != BYTESTORE_OK)
+    throw Error(errc_of(code), library.info().backend + ": " +
+                                   (error.message.empty() ? "options refused without a message"
+                                                          : error.message));
+}
+
 PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library,
                                const OptionValues& options)
     : library_(std::move(library)), table_(library_->table()) {
@@ -112,7 +128,8 @@ PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library,
   }
   capabilities_ = from_c(caps);
   // Async always works: natively only when the plugin supplies the calls.
-  capabilities_.native_async = capabilities_.native_async && table_.struct_size >= sizeof(bytestore_plugin) &&
+  capabilities_.native_async = capabilities_.native_async &&
+                               table_has(table_, offsetof(bytestore_plugin, submit_mdelete)) &&
                                table_.submit_mget && table_.submit_mset && table_.submit_mdelete;
 }
 

@@ -18,6 +18,11 @@ using OptionValues = std::vector<std::pair<std::string, std::string>>;
 
 // One open plugin instance. Shared by its store, the store's cursors and
 // pending async calls, so whichever finishes last closes it.
+// Runs the plugin's own rules on `options` (already bound to its schema)
+// without opening anything; throws Error(config) with the plugin's message.
+// Plugins without the check pass.
+void check_plugin_options(const PluginLibrary& library, const OptionValues& options);
+
 class PluginInstance {
  public:
   // Opens an instance; throws the plugin's error, prefixed with the backend.

@@ -21,6 +21,12 @@ TEST(PluginCrash, ReporterNamesThePluginAndTheCall) {
       "/bytestore-crashing.so\\) during open");
 }
 
+// Its table ends before the optional members: check must not call them.
+TEST(PluginCrash, ConfigCheckOfAShortTableCallsNothingOptional) {
+  const std::string yaml = "plugin_dirs: [" BYTESTORE_TEST_PLUGIN_DIR "]\nstores: {s: {backend: crashing}}\n";
+  EXPECT_NO_THROW(Config::parse(yaml).check());
+}
+
 TEST(PluginCrash, CrashesOutsidePluginsAreLeftAlone) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(

@@ -156,6 +156,12 @@ typedef struct bytestore_plugin {
                       void* done_context);
   void (*submit_mdelete)(bytestore_instance* instance, const bytestore_slice* keys,
                          size_t count, bytestore_completion done, void* done_context);
+
+  /* Optional (NULL, or absent from a shorter table): validates options as
+   * `open` would, without opening anything: no files, no network. Lets
+   * `config check` report a bad value before a store is ever opened. */
+  int (*check_options)(const bytestore_option_value* options, size_t count,
+                       bytestore_error* error);
 } bytestore_plugin;
 
 typedef const bytestore_plugin* (*bytestore_plugin_entry_fn)(void);

@@ -27,6 +27,10 @@
 //     std::unique_ptr<bytestore::sdk::Cursor> scan(std::string_view prefix);
 //   };
 //
+// Rules on option values beyond their types go in an optional
+//     static void check_options(const Options& options);  // throws Error(config)
+// run before every open and by `bytestore config check` (see ChecksOptions).
+//
 // A backend with its own asynchronous I/O also defines submit_mget,
 // submit_mset and submit_mdelete (see NativeAsyncBackend) and claims
 // native_async in its capabilities.
@@ -145,6 +149,15 @@ concept Backend = requires(B& b, const B& cb, std::span<const std::string_view> 
   b.mset(pairs);
   b.mdelete(keys);
   { b.scan(std::string_view{}) } -> std::same_as<std::unique_ptr<Cursor>>;
+};
+
+// A backend whose options have rules beyond their types (a range, two
+// options that exclude each other) states them in a static check_options,
+// which throws Error(Errc::config). It runs before every open and for
+// `config check`, so it must not touch files or the network.
+template <class B>
+concept ChecksOptions = requires(const typename B::Options& options) {
+  B::check_options(options);
 };
 
 // A backend with its own asynchronous I/O (capability native_async). Each
@@ -454,8 +467,17 @@ const bytestore_plugin* plugin_table() {
     t.open = [](const bytestore_option_value* options, std::size_t count,
                 bytestore_instance** out, bytestore_error* error) {
       return guarded(error, [&] {
-        auto instance = std::make_unique<B>(parse_options<Options>(options, count));
+        const Options parsed = parse_options<Options>(options, count);
+        if constexpr (ChecksOptions<B>) B::check_options(parsed);
+        auto instance = std::make_unique<B>(parsed);
         *out = reinterpret_cast<bytestore_instance*>(instance.release());
+      });
+    };
+    t.check_options = [](const bytestore_option_value* options, std::size_t count,
+                         bytestore_error* error) {
+      return guarded(error, [&] {
+        const Options parsed = parse_options<Options>(options, count);
+        if constexpr (ChecksOptions<B>) B::check_options(parsed);
       });
     };
     t.close = [](bytestore_instance* instance) {

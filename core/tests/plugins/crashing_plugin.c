@@ -1,4 +1,6 @@
-/* A plugin whose open crashes: the host must name it as it dies. */
+/* A plugin whose open crashes: the host must name it as it dies. Its table
+ * is the shortest a plugin may have (it ends at cursor_close), as a plugin
+ * built against the first header would be: a host must not read past it. */
 #include <bytestore/plugin_abi.h>
 
 #include <signal.h>
@@ -49,7 +51,7 @@ static void no_cursor_close(bytestore_cursor* c) { (void)c; }
 __attribute__((visibility("default"))) const bytestore_plugin* bytestore_plugin_entry(void) {
   static bytestore_plugin table;
   table.abi_version = BYTESTORE_ABI_VERSION;
-  table.struct_size = sizeof table;
+  table.struct_size = offsetof(bytestore_plugin, cursor_close) + sizeof table.cursor_close;
   table.name = "crashing";
   table.version = "0.0.1";
   table.open = crash_open;
