@@ -194,10 +194,14 @@ class AstraCursor final : public sdk::Cursor {
 
 }  // namespace
 
-AstraBackend::AstraBackend(const Options& options) {
+void AstraBackend::check_options(const Options& options) {
   if (options.concurrency == 0) throw Error(Errc::config, "concurrency must be at least 1");
   if (options.pre_delete_collection && options.setup_mode == SetupMode::off)
     throw Error(Errc::config, "pre_delete_collection needs setup_mode sync or async");
+  resolve_connection(options, process_env());
+}
+
+AstraBackend::AstraBackend(const Options& options) {
   DataApiClient::Policy policy;
   policy.max_retries = static_cast<unsigned>(std::min<std::uint64_t>(options.max_retries, 20));
   client_ = std::make_unique<DataApiClient>(resolve_connection(options, process_env()),

@@ -24,6 +24,10 @@ class AstraBackend {
   static constexpr Capabilities kDefaultCapabilities{kMaxKeyBytes, kMaxValueBytes, false, false, true,
                                                      true};
 
+  // Run by the SDK before every open, and by `config check`: option rules
+  // and the connection settings (with their environment fallbacks).
+  static void check_options(const Options& options);
+
   explicit AstraBackend(const Options& options);
   ~AstraBackend();
 

@@ -57,9 +57,7 @@ std::map<std::string, OpenEnvironment>& open_environments() {
 }  // namespace
 
 std::shared_ptr<Environment> Environment::open(const LmdbOptions& options) {
-  if (options.path.empty()) throw Error(Errc::config, "option 'path' must not be empty");
-  if (options.max_readers == 0) throw Error(Errc::config, "max_readers must be at least 1");
-  make_room_for(options);
+  make_room_for(options);  // options were checked by LmdbBackend::check_options
   std::error_code ec;
   std::string key = fs::weakly_canonical(fs::absolute(options.path), ec).string();
   if (ec) key = fs::absolute(options.path).lexically_normal().string();

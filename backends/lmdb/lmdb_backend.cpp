@@ -26,8 +26,15 @@ class LmdbBackend {
   static constexpr std::uint64_t kMaxValueBytes = 0xFFFFFFFFu;
   static constexpr Capabilities kDefaultCapabilities{511, kMaxValueBytes, true, true, true, false};
 
+  // Run by the SDK before every open, and by `config check`.
+  static void check_options(const Options& options) {
+    if (options.path.empty()) throw Error(Errc::config, "option 'path' must not be empty");
+    if (options.max_readers == 0) throw Error(Errc::config, "max_readers must be at least 1");
+    if (options.page_size == 0) throw Error(Errc::config, "page_size must be at least 1");
+  }
+
   explicit LmdbBackend(const Options& options)
-      : environment_(Environment::open(checked(options))),
+      : environment_(Environment::open(options)),
         read_only_(options.read_only),
         page_size_(options.page_size) {}
 
@@ -97,12 +104,6 @@ class LmdbBackend {
                   "key of " + std::to_string(key.size()) + " bytes exceeds the " +
                       std::to_string(environment_->max_key_bytes()) +
                       "-byte limit of this engine");
-  }
-
-  // Refuses options the environment does not check, before it opens.
-  static const Options& checked(const Options& options) {
-    if (options.page_size == 0) throw Error(Errc::config, "page_size must be at least 1");
-    return options;
   }
 
   void check_writable() const {

@@ -85,10 +85,13 @@ class MemoryBackend {
   static constexpr Capabilities kDefaultCapabilities{64 * 1024, 256 * 1024 * 1024, true, true,
                                                      false, false};
 
-  explicit MemoryBackend(const Options& options) : options_(options) {
+  // Run by the SDK before every open, and by `config check`.
+  static void check_options(const Options& options) {
     if (options.page_size == 0) throw Error(Errc::config, "page_size must be at least 1");
     if (options.max_key_bytes.bytes == 0) throw Error(Errc::config, "max_key_bytes must be at least 1");
   }
+
+  explicit MemoryBackend(const Options& options) : options_(options) {}
 
   Capabilities capabilities() const {
     Capabilities caps = kDefaultCapabilities;

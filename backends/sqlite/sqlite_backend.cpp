@@ -51,7 +51,7 @@ ConnectionSettings settings_of(const SqliteOptions& options) {
   return settings;
 }
 
-void check_options(const SqliteOptions& options) {
+void check_sqlite_options(const SqliteOptions& options) {
   if (options.path.empty()) throw Error(Errc::config, "option 'path' must not be empty");
   check_table_name(options.table);
   if (options.page_size < 1 || options.page_size > INT_MAX)
@@ -87,8 +87,10 @@ class SqliteBackend {
   static constexpr Capabilities kDefaultCapabilities{
       kMaxKeyBytes, 1'000'000'000 - kMaxKeyBytes - kRowOverhead, true, true, true, false};
 
+  // Run by the SDK before every open, and by `config check`.
+  static void check_options(const Options& options) { check_sqlite_options(options); }
+
   explicit SqliteBackend(const Options& options) : options_(options) {
-    check_options(options);
     const bool in_memory = is_in_memory(options.path);
     if (!in_memory && !options.read_only) create_parent_directory(options.path);
     // One connection for ":memory:": each connection would open its own database.

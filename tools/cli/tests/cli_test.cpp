@@ -147,6 +147,26 @@ TEST_F(Cli, ConfigShowRedactsSecretsAndCheckPasses) {
   EXPECT_THAT(show.out, HasSubstr("backend: sqlite"));
 }
 
+TEST_F(Cli, ConfigCheckAppliesEachBackendsRulesAndTouchesNothing) {
+  const fs::path sqlite_file = dir_ / "not-yet" / "s.db";
+  const fs::path lmdb_dir = dir_ / "not-yet-either";
+  std::ofstream(config_) << "stores:\n"
+                            "  s: {backend: sqlite, path: '" << sqlite_file.string() << "'}\n"
+                            "  l: {backend: lmdb, path: '" << lmdb_dir.string() << "'}\n"
+                            "  m: {backend: memory, page_size: 1}\n";
+  const Finished ok = cli({"config", "check"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_FALSE(fs::exists(sqlite_file.parent_path()));
+  EXPECT_FALSE(fs::exists(lmdb_dir));
+  // A value only the backend knows is wrong: caught by check, located.
+  std::ofstream(config_, std::ios::app) << "  bad: {backend: sqlite, path: x.db, connections: 0}\n";
+  const Finished bad = cli({"config", "check"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "bytestore: " + config_ + ":5:3: store 'bad': sqlite: option 'connections' must be "
+                     "between 1 and 64\n");
+  EXPECT_FALSE(fs::exists(dir_ / "x.db"));
+}
+
 TEST_F(Cli, BackendsListsPluginsAndTheirOptions) {
   const Finished out = cli({"backends"});
   EXPECT_EQ(out.exit_code, 0);
