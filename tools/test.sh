@@ -38,12 +38,15 @@ step "install, then an outside project against the installed package"
 rm -rf build/prefix build/consumer
 cmake --install build/release --prefix "$root/build/prefix" >/dev/null
 cmake -S tests/install-consumer -B build/consumer -G Ninja -DCMAKE_PREFIX_PATH="$root/build/prefix" \
-  >build/consumer.configure.log 2>&1 || { cat build/consumer.configure.log; exit 1; }
+  "-DCMAKE_CXX_FLAGS=-Wall -Wextra -Werror" >build/consumer.configure.log 2>&1 || { cat build/consumer.configure.log; exit 1; }
 ninja -C build/consumer
 # No LD_LIBRARY_PATH, no BYTESTORE_PLUGIN_PATH: the package finds its own.
 env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/consumer/consumer
 env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-conformance \
   --config tests/install-consumer/stores.yaml --store mem --gtest_brief=1
+# A plugin built outside the tree passes the installed conformance suite.
+env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-conformance \
+  --config build/consumer/outside.yaml --store outside --gtest_brief=1
 
 if ((quick)); then
   step "quick run: sanitizer builds skipped"

@@ -58,6 +58,27 @@ int main() {
   for (const bytestore::PluginInfo& p : bytestore::list_plugins())
     memory_listed = memory_listed || p.backend == "memory";
   CHECK(memory_listed);
+
+  // A plugin built outside the tree, found through plugin_dirs.
+  const std::string outside = "plugin_dirs: ['" OUTSIDE_PLUGIN_DIR "']\nstores:\n  o: {backend: outside, capacity: 3}\n";
+  auto small = bytestore::open_yaml(outside, "o");
+  small->mset({{"x", "1"}, {"y", "2"}, {"z", "3"}});
+  try {
+    small->mset({{"w", "4"}});
+    CHECK(false);
+  } catch (const bytestore::Error& e) {
+    CHECK(e.code() == bytestore::Errc::limit_exceeded);
+  }
+  CHECK(small->mget({"w", "z"})[1] == "3");
+  // Its own option rule, caught by check before anything opens.
+  try {
+    bytestore::Config::parse("plugin_dirs: ['" OUTSIDE_PLUGIN_DIR "']\nstores:\n  o: {backend: outside, capacity: 0}\n")
+        .check();
+    CHECK(false);
+  } catch (const bytestore::Error& e) {
+    CHECK(e.code() == bytestore::Errc::config);
+    CHECK(std::string(e.what()).find("capacity must be at least 1") != std::string::npos);
+  }
   std::cout << "consumer: the installed package keeps its promises\n";
   return 0;
 }
