@@ -14,6 +14,10 @@ if [[ ! -w $prefix && $(id -u) != 0 ]]; then SUDO=sudo; fi
 $SUDO cmake --install build/setup --prefix "$prefix"
 
 bytestore="$prefix/bin/bytestore"
+# Bash completion where bash-completion looks ($XDG_DATA_DIRS).
+completions="$prefix/share/bash-completion/completions"
+$SUDO mkdir -p "$completions"
+"$bytestore" completion bash | $SUDO tee "$completions/bytestore" >/dev/null
 echo "+ bytestore set greeting hello && bytestore get greeting"
 "$bytestore" set greeting hello
 "$bytestore" get greeting

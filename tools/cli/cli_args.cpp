@@ -45,7 +45,9 @@ CommandLine parse_command_line(int argc, char** argv) {
     }
   }
   if (i < argc) line.command.push_back(argv[i++]);
-  if (!line.command.empty() && line.command[0] == "config" && i < argc && argv[i][0] != '-')
+  // Commands with a subcommand: `config check`, `completion bash`.
+  if (!line.command.empty() && (line.command[0] == "config" || line.command[0] == "completion") &&
+      i < argc && argv[i][0] != '-')
     line.command.push_back(argv[i++]);
 
   const std::string name = line.command.empty() ? "" : line.command[0];
@@ -83,6 +85,13 @@ CommandLine parse_command_line(int argc, char** argv) {
     }
   }
   return line;
+}
+
+std::vector<std::string> command_flags(const std::string& command) {
+  std::set<std::string> all;
+  if (auto it = kValueFlags.find(command); it != kValueFlags.end()) all.insert(it->second.begin(), it->second.end());
+  if (auto it = kSwitches.find(command); it != kSwitches.end()) all.insert(it->second.begin(), it->second.end());
+  return {all.begin(), all.end()};
 }
 
 }  // namespace bytestore::cli

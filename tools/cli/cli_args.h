@@ -35,4 +35,7 @@ struct CommandLine {
 // flags, so keys that start with "-" can be given. Throws UsageError.
 CommandLine parse_command_line(int argc, char** argv);
 
+// The flags `command` accepts, value-taking and switches, sorted.
+std::vector<std::string> command_flags(const std::string& command);
+
 }  // namespace bytestore::cli

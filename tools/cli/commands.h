@@ -2,6 +2,9 @@
 // bytestore::Error or UsageError for main() to report.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "cli_args.h"
 
 namespace bytestore::cli {
@@ -17,5 +20,7 @@ int run_cp(const CommandLine& line);
 int run_backends(const CommandLine& line);
 int run_config(const CommandLine& line);
 int run_info(const CommandLine& line);
+// `commands`: every command name, for the script to offer.
+int run_completion(const CommandLine& line, const std::vector<std::string>& commands);
 
 }  // namespace bytestore::cli

@@ -58,9 +58,13 @@ int run_backends(const CommandLine& line) {
 
 int run_config(const CommandLine& line) {
   const std::string sub = line.command.size() > 1 ? line.command[1] : "";
-  if ((sub != "check" && sub != "show") || !line.operands.empty())
-    throw UsageError("usage: bytestore config check | bytestore config show");
+  if ((sub != "check" && sub != "show" && sub != "stores") || !line.operands.empty())
+    throw UsageError("usage: bytestore config check | show | stores");
   const LocatedConfig located = locate_config(line.config);
+  if (sub == "stores") {
+    for (const std::string& name : located.config.store_names()) std::cout << name << '\n';
+    return kOk;
+  }
   if (sub == "show") {
     std::cout << "# " << located.origin << '\n' << located.config.show();
     return kOk;

@@ -3,6 +3,8 @@
 
 #include <iostream>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "cli_args.h"
 #include "commands.h"
@@ -21,8 +23,10 @@ Commands:
   keys [--prefix P]       list keys, one per line (--count: just how many)
   cp --to STORE           copy every key (--prefix P) into another store (--batch N)
   backends                the plugins found, their capabilities and options
-  config check | show     validate the config | print it with secrets redacted
+  config check | show | stores
+                          validate the config | print it with secrets redacted | list its stores
   info                    the config, store and backend in use
+  completion bash         a bash completion script: source <(bytestore completion bash)
 
 Options:
   -c, --config FILE   the config (else $BYTESTORE_CONFIG, else ./bytestore.yaml,
@@ -51,13 +55,24 @@ const std::map<std::string, std::string> kCommandHelp = {
            "Shows progress on a terminal and a one-line summary at the end.\n"},
     {"backends", "usage: bytestore backends\nLists the plugins found (with --config, also in its "
                  "plugin_dirs),\ntheir capabilities and every option with type, default and doc.\n"},
-    {"config", "usage: bytestore config check | bytestore config show\n"
-               "check: loads every store's plugin and validates its options.\n"
+    {"config", "usage: bytestore config check | show | stores\n"
+               "check: loads every store's plugin and validates its options, opening nothing.\n"
                "show: prints the config with ${VAR}s resolved, defaults filled in and\n"
-               "secrets as <redacted>.\n"},
+               "secrets as <redacted>.\n"
+               "stores: prints the store names, one per line.\n"},
+    {"completion", "usage: bytestore completion bash\n"
+                   "Prints a bash completion script for commands, options and store names:\n"
+                   "  source <(bytestore completion bash)\n"
+                   "or save it as ~/.local/share/bash-completion/completions/bytestore.\n"},
     {"info", "usage: bytestore info\nPrints which config and store are in use, the backend and "
              "its capabilities.\n"},
 };
+
+std::vector<std::string> command_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, help] : kCommandHelp) names.push_back(name);
+  return names;
+}
 
 int dispatch(const CommandLine& line) {
   using Command = int (*)(const CommandLine&);
@@ -65,6 +80,7 @@ int dispatch(const CommandLine& line) {
       {"set", run_set},   {"get", run_get},           {"del", run_del},
       {"keys", run_keys}, {"cp", run_cp},             {"backends", run_backends},
       {"config", run_config}, {"info", run_info},
+      {"completion", [](const CommandLine& l) { return run_completion(l, command_names()); }},
   };
   if (line.command.empty()) {
     std::cout << kHelp;

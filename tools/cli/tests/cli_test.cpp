@@ -118,7 +118,7 @@ TEST_F(Cli, ExitCodes) {
   const Finished limit = cli({"-s", "cloud", "set", "much-too-long-key", "v"});
   EXPECT_EQ(limit.exit_code, 3);
   EXPECT_THAT(limit.err, HasSubstr("exceeds the 10-byte limit"));
-  for (const char* c : {"set", "get", "del", "keys", "cp", "backends", "config", "info"}) {
+  for (const char* c : {"set", "get", "del", "keys", "cp", "backends", "config", "info", "completion"}) {
     const Finished help = cli({c, "--help"});
     EXPECT_EQ(help.exit_code, 0) << c;
     EXPECT_THAT(help.out, HasSubstr("usage: bytestore")) << c;
@@ -165,6 +165,44 @@ TEST_F(Cli, ConfigCheckAppliesEachBackendsRulesAndTouchesNothing) {
   EXPECT_EQ(bad.err, "bytestore: " + config_ + ":5:3: store 'bad': sqlite: option 'connections' must be "
                      "between 1 and 64\n");
   EXPECT_FALSE(fs::exists(dir_ / "x.db"));
+}
+
+TEST_F(Cli, ConfigStoresListsNamesInFileOrder) {
+  const Finished stores = cli({"config", "stores"});
+  EXPECT_EQ(stores.exit_code, 0) << stores.err;
+  EXPECT_EQ(stores.out, "main\nother\ncloud\n");
+}
+
+// What bash offers for the command line `words`, the last word being the
+// one under the cursor: the script from `completion bash`, run by bash.
+std::string completions(const fs::path& dir, std::vector<std::string> words,
+                        const std::string& config) {
+  const Finished script = run_program({kCli, "completion", "bash"});
+  EXPECT_EQ(script.exit_code, 0) << script.err;
+  const fs::path file = dir / "completion.bash";
+  std::ofstream(file) << script.out;
+  words.insert(words.begin(), kCli);
+  std::string array;
+  for (const std::string& w : words) array += " '" + w + "'";
+  const Finished run = run_program(
+      {"/bin/bash", "-c", "source '" + file.string() + "'; COMP_WORDS=(" + array + "); COMP_CWORD=" +
+                         std::to_string(words.size() - 1) + "; _bytestore; printf '%s\\n' \"${COMPREPLY[@]}\""},
+      {}, {{"BYTESTORE_CONFIG", config}, {"HOME", dir.string()}});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  return run.out;
+}
+
+TEST_F(Cli, BashCompletionOffersCommandsFlagsAndStores) {
+  EXPECT_EQ(completions(dir_, {"ke"}, config_), "keys\n");
+  EXPECT_EQ(completions(dir_, {"co"}, config_), "completion\nconfig\n");
+  EXPECT_EQ(completions(dir_, {"keys", "--"}, config_), "--count\n--prefix\n--help\n");
+  EXPECT_EQ(completions(dir_, {"config", "s"}, config_), "show\nstores\n");
+  EXPECT_EQ(completions(dir_, {"-s", ""}, config_), "main\nother\ncloud\n");
+  EXPECT_EQ(completions(dir_, {"cp", "--to", "o"}, config_), "other\n");
+  // -c on the line wins over $BYTESTORE_CONFIG.
+  const fs::path elsewhere = dir_ / "elsewhere.yaml";
+  std::ofstream(elsewhere) << "stores:\n  far: {backend: memory}\n";
+  EXPECT_EQ(completions(dir_, {"-c", elsewhere.string(), "-s", ""}, config_), "far\n");
 }
 
 TEST_F(Cli, BackendsListsPluginsAndTheirOptions) {
