@@ -28,9 +28,11 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Splits "12.5 MiB" into 12.5 and the factor of its unit.
+// Splits "12.5 MiB" into 12.5 and the factor of its unit; the result must
+// be below `limit`.
 std::uint64_t scaled(std::string_view text, std::initializer_list<Unit> units,
-                     bool unit_required, std::string_view what, std::string_view examples) {
+                     bool unit_required, std::string_view what, std::string_view examples,
+                     double limit) {
   text = trim(text);
   std::size_t split = 0;
   while (split < text.size() &&
@@ -59,8 +61,7 @@ std::uint64_t scaled(std::string_view text, std::initializer_list<Unit> units,
         " (one of " + names + "; examples: " + std::string(examples) + ")");
   }
   const double result = std::floor(value * factor);
-  if (result >= 18446744073709551616.0)
-    throw std::invalid_argument("'" + std::string(text) + "' is too large");
+  if (result >= limit) throw std::invalid_argument("'" + std::string(text) + "' is too large");
   return static_cast<std::uint64_t>(result);
 }
 
@@ -71,12 +72,13 @@ std::uint64_t parse_size(std::string_view text) {
   return scaled(text,
                 {{"b", 1}, {"kb", k}, {"mb", k * k}, {"gb", k * k * k}, {"tb", k * k * k * k},
                  {"kib", ki}, {"mib", ki * ki}, {"gib", ki * ki * ki}, {"tib", ki * ki * ki * ki}},
-                false, "size", "4096, 512MiB, 1GB");
+                false, "size", "4096, 512MiB, 1GB", 18446744073709551616.0 /* 2^64 */);
 }
 
 std::uint64_t parse_duration_ms(std::string_view text) {
+  // Plugins hold durations as std::chrono::milliseconds, a signed 64-bit count.
   return scaled(text, {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}}, true, "duration",
-                "250ms, 30s, 5m");
+                "250ms, 30s, 5m", 9223372036854775808.0 /* 2^63 */);
 }
 
 }  // namespace bytestore::config

@@ -42,6 +42,14 @@ TEST(ParseDuration, AcceptsUnits) {
   EXPECT_EQ(parse_duration_ms("0"), 0u);
 }
 
+// Plugins hold durations as signed 64-bit milliseconds: larger is refused
+// here, not overflowed there.
+TEST(ParseDuration, FitsASigned64BitMillisecondCount) {
+  EXPECT_GT(parse_duration_ms("2562047788015h"), 9'223'372'000'000'000'000u);  // via double: not exact
+  EXPECT_THROW(parse_duration_ms("2562047788016h"), std::invalid_argument);
+  EXPECT_THROW(parse_duration_ms("200000000000499.5m"), std::invalid_argument);
+}
+
 TEST(ParseDuration, RequiresAUnit) {
   try {
     parse_duration_ms("30");
