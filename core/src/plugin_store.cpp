@@ -88,29 +88,38 @@ Errc errc_of(int code) {
                                                                           : Errc::internal;
 }
 
+// Options as the C ABI takes them: views of `options`, valid while it lives.
+std::vector<bytestore_option_value> option_slices(const OptionValues& options) {
+  std::vector<bytestore_option_value> values;
+  values.reserve(options.size());
+  for (const auto& [name, value] : options) values.push_back({slice(name), slice(value)});
+  return values;
+}
+
+// Throws the error a plugin call returned, prefixed with the backend.
+void raise_plugin_error(const std::string& backend, int code, const std::string& message) {
+  std::string text = backend + ": " + (message.empty() ? "failed without a message" : message);
+  if (errc_of(code) == Errc::internal && (code < BYTESTORE_INVALID_ARGUMENT || code > BYTESTORE_INTERNAL))
+    text += " (unknown error code " + std::to_string(code) + ")";
+  throw Error(errc_of(code), text);
+}
+
 }  // namespace
 
 void check_plugin_options(const PluginLibrary& library, const OptionValues& options) {
   const bytestore_plugin& table = library.table();
   if (!table_has(table, offsetof(bytestore_plugin, check_options)) || !table.check_options) return;
-  std::vector<bytestore_option_value> values;
-  values.reserve(options.size());
-  for (const auto& [name, value] : options) values.push_back({slice(name), slice(value)});
+  const std::vector<bytestore_option_value> values = option_slices(options);
   ErrorCapture error;
   const PluginCallScope scope(library.info().backend.c_str(), library.file_c_str(), "check_options");
   const int code = table.check_options(values.data(), values.size(), &error.c);
-  if (code != BYTESTORE_OK)
-    throw Error(errc_of(code), library.info().backend + ": " +
-                                   (error.message.empty() ? "options refused without a message"
-                                                          : error.message));
+  if (code != BYTESTORE_OK) raise_plugin_error(library.info().backend, code, error.message);
 }
 
 PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library,
                                const OptionValues& options)
     : library_(std::move(library)), table_(library_->table()) {
-  std::vector<bytestore_option_value> values;
-  values.reserve(options.size());
-  for (const auto& [name, value] : options) values.push_back({slice(name), slice(value)});
+  const std::vector<bytestore_option_value> values = option_slices(options);
   ErrorCapture error;
   {
     const PluginCallScope scope = call_scope("open");
@@ -139,11 +148,7 @@ PluginInstance::~PluginInstance() {
 }
 
 void PluginInstance::check(int code, const std::string& message) const {
-  if (code == BYTESTORE_OK) return;
-  std::string text = backend() + ": " + (message.empty() ? "failed without a message" : message);
-  if (errc_of(code) == Errc::internal && (code < BYTESTORE_INVALID_ARGUMENT || code > BYTESTORE_INTERNAL))
-    text += " (unknown error code " + std::to_string(code) + ")";
-  throw Error(errc_of(code), text);
+  if (code != BYTESTORE_OK) raise_plugin_error(backend(), code, message);
 }
 
 std::vector<std::optional<Bytes>> PluginInstance::mget(std::span<const std::string> keys) const {

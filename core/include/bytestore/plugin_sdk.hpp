@@ -442,6 +442,14 @@ class RequestArray {
   std::size_t size_;
 };
 
+// The options as B gets them: parsed, then held to B's own rules.
+template <Backend B>
+typename B::Options checked_options(const bytestore_option_value* options, std::size_t count) {
+  typename B::Options parsed = parse_options<typename B::Options>(options, count);
+  if constexpr (ChecksOptions<B>) B::check_options(parsed);
+  return parsed;
+}
+
 template <Backend B>
 B& backend(bytestore_instance* instance) {
   return *reinterpret_cast<B*>(instance);
@@ -467,18 +475,13 @@ const bytestore_plugin* plugin_table() {
     t.open = [](const bytestore_option_value* options, std::size_t count,
                 bytestore_instance** out, bytestore_error* error) {
       return guarded(error, [&] {
-        const Options parsed = parse_options<Options>(options, count);
-        if constexpr (ChecksOptions<B>) B::check_options(parsed);
-        auto instance = std::make_unique<B>(parsed);
+        auto instance = std::make_unique<B>(checked_options<B>(options, count));
         *out = reinterpret_cast<bytestore_instance*>(instance.release());
       });
     };
     t.check_options = [](const bytestore_option_value* options, std::size_t count,
                          bytestore_error* error) {
-      return guarded(error, [&] {
-        const Options parsed = parse_options<Options>(options, count);
-        if constexpr (ChecksOptions<B>) B::check_options(parsed);
-      });
+      return guarded(error, [&] { (void)checked_options<B>(options, count); });
     };
     t.close = [](bytestore_instance* instance) {
       guarded(nullptr, [&] { delete &backend<B>(instance); });
