@@ -31,30 +31,45 @@ Projection Projection::compile(const json::value* clause) {
     return p;
   }
   std::optional<bool> others;
-  for (const auto& member : o) {
-    const std::string path(member.key());
-    const bool included = inclusion_of(path, member.value());
-    if (path == "_id") {
-      p.include_id_ = included;
+  p.collect(o, "", others);
+  // _id never makes a projection an inclusion: {"_id": 1} alone excludes
+  // nothing (the whole document), as the real server does.
+  p.mode_ = others.value_or(false) ? Mode::kInclude : Mode::kExclude;
+  return p;
+}
+
+void Projection::collect(const json::object& clause, const std::string& parent, std::optional<bool>& others) {
+  for (const auto& member : clause) {
+    const std::string key(member.key());
+    if (key.empty()) throw errors::projection_invalid("empty paths are not allowed");
+    if (key[0] == '$') throw errors::projection_invalid("path '" + key + "' is not supported");
+    if (key == "*") throw errors::projection_invalid("'*' must be the only path of a projection");
+    const std::string path = parent.empty() ? key : parent + "." + key;
+    // {"meta": {"x": 1}} is {"meta.x": 1}.
+    if (member.value().is_object()) {
+      collect(member.value().get_object(), path, others);
       continue;
     }
-    if (path.empty() || path[0] == '$') throw errors::projection_invalid("path '" + path + "' is not supported");
+    const bool included = inclusion_of(path, member.value());
+    if (path == "_id") {
+      include_id_ = included;
+      continue;
+    }
     if (others && *others != included)
       throw errors::projection_invalid("cannot mix inclusions and exclusions (other than '_id')");
     others = included;
-    PathTree* node = &p.tree_;
+    PathTree* node = &tree_;
     std::size_t start = 0;
     while (true) {
       const auto dot = path.find('.', start);
-      node = &node->children[path.substr(start, dot - start)];
+      const auto segment = path.substr(start, dot - start);
+      if (segment.empty()) throw errors::projection_invalid("empty path segments are not allowed");
+      node = &node->children[segment];
       if (dot == std::string::npos) break;
       start = dot + 1;
     }
     node->leaf = true;
   }
-  // {"_id": 1} alone includes only _id; {"_id": 0} alone excludes only _id.
-  p.mode_ = others.value_or(p.include_id_) ? Mode::kInclude : Mode::kExclude;
-  return p;
 }
 
 json::object Projection::apply(const json::object& doc) const {

@@ -150,15 +150,20 @@ try {
     assert.equal((await stats()).commands.find, 1);
   });
 
-  await step('find with projection {_id: 1}', async () => {
-    const docs = await coll.find({ _id: { $in: [key(5), key(6)] } }, { projection: { _id: 1 } }).toArray();
-    assert.deepEqual(docs.sort((a, b) => a._id.localeCompare(b._id)), [{ _id: key(5) }, { _id: key(6) }]);
+  await step('find with projections: {_id: 1} is the whole document, {value: 0} only _id', async () => {
+    const byId = (a, b) => a._id.localeCompare(b._id);
+    const filter = { _id: { $in: [key(5), key(6)] } };
+    const v = (i) => Buffer.from(`v${i}`).toString('base64');
+    let docs = await coll.find(filter, { projection: { _id: 1 } }).toArray();
+    assert.deepEqual(docs.sort(byId), [{ _id: key(5), value: v(5) }, { _id: key(6), value: v(6) }]);
+    docs = await coll.find(filter, { projection: { value: 0 } }).toArray();
+    assert.deepEqual(docs.sort(byId), [{ _id: key(5) }, { _id: key(6) }]);
     const one = await coll.findOne({ _id: key(7) }, { projection: { _id: 0, value: 1 } });
     assert.deepEqual(one, { value: Buffer.from('v7').toString('base64') });
   });
 
   await step('find with a string range on _id', async () => {
-    const docs = await coll.find({ _id: { $gte: 'k0010', $lt: 'k0020' } }, { projection: { _id: 1 } }).toArray();
+    const docs = await coll.find({ _id: { $gte: 'k0010', $lt: 'k0020' } }, { projection: { value: 0 } }).toArray();
     assert.deepEqual(docs.map((d) => d._id).sort(), Array.from({ length: 10 }, (_, i) => key(i + 10)));
   });
 

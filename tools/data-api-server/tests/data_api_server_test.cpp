@@ -390,8 +390,15 @@ TEST_F(DataApiServer, Projection) {
   auto find = [&](const json::value& projection) {
     return coll({{"findOne", {{"filter", {{"_id", "a"}}}, {"projection", projection}}}}).at("data").at("document");
   };
-  EXPECT_EQ(find({{"_id", 1}}), (json::object{{"_id", "a"}}));
+  const json::object whole{{"_id", "a"}, {"value", "V"}, {"meta", {{"x", 1}, {"y", 2}}}};
+  // _id never counts as an inclusion: {"_id": 1} alone excludes nothing.
+  EXPECT_EQ(find({{"_id", 1}}), whole);
+  EXPECT_EQ(find({{"_id", true}}), whole);
+  EXPECT_EQ(find({{"_id", 0}}), (json::object{{"value", "V"}, {"meta", {{"x", 1}, {"y", 2}}}}));
+  EXPECT_EQ(find({{"value", 0}, {"meta", 0}}), (json::object{{"_id", "a"}}));
+  EXPECT_EQ(find({{"_id", 1}, {"value", 0}, {"meta", 0}}), (json::object{{"_id", "a"}}));
   EXPECT_EQ(find({{"value", 1}}), (json::object{{"_id", "a"}, {"value", "V"}}));
+  EXPECT_EQ(find({{"meta", {{"y", 1}}}}), (json::object{{"_id", "a"}, {"meta", {{"y", 2}}}}));
   EXPECT_EQ(find({{"_id", 0}, {"value", 1}}), (json::object{{"value", "V"}}));
   EXPECT_EQ(find({{"value", 0}}), (json::object{{"_id", "a"}, {"meta", {{"x", 1}, {"y", 2}}}}));
   EXPECT_EQ(find({{"meta.y", 0}}), (json::object{{"_id", "a"}, {"value", "V"}, {"meta", {{"x", 1}}}}));
@@ -401,6 +408,26 @@ TEST_F(DataApiServer, Projection) {
   EXPECT_EQ(find(nullptr), (json::object{{"_id", "a"}, {"value", "V"}, {"meta", {{"x", 1}, {"y", 2}}}}));
   auto r = coll({{"find", {{"projection", {{"value", 1}, {"meta", 0}}}}}});
   EXPECT_EQ(error_code(r), "UNSUPPORTED_PROJECTION_PARAM");
+  r = coll({{"find", {{"projection", {{"value", 0}, {"meta.x", 1}}}}}});
+  EXPECT_EQ(error_code(r), "UNSUPPORTED_PROJECTION_PARAM");
+}
+
+// ByteStore's documents are {_id, value}: the projections its backend sends.
+TEST_F(DataApiServer, ProjectionOfKeyValueDocuments) {
+  start();
+  create_collection({{"indexing", {{"allow", json::array{"_id"}}}}});
+  insert_keys(2);
+  auto find = [&](const json::value& projection) {
+    return coll({{"find", {{"filter", {{"_id", {{"$in", json::array{key(0), key(1)}}}}}}, {"projection", projection}}}})
+        .at("data")
+        .at("documents");
+  };
+  const json::array whole{{{"_id", key(0)}, {"value", "v0"}}, {{"_id", key(1)}, {"value", "v1"}}};
+  EXPECT_EQ(find({{"_id", 1}}), whole);
+  EXPECT_EQ(find({{"value", 1}}), whole);
+  EXPECT_EQ(find({{"value", 0}}), (json::array{{{"_id", key(0)}}, {{"_id", key(1)}}}));
+  EXPECT_EQ(find({{"_id", 0}}), (json::array{{{"value", "v0"}}, {{"value", "v1"}}}));
+  EXPECT_EQ(find({{"*", 0}}), (json::array{json::object(), json::object()}));
 }
 
 TEST_F(DataApiServer, FindOneAndReplaceUpsertsAndCounts) {
