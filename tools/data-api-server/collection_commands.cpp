@@ -509,7 +509,7 @@ CommandResponse commands::find_documents(CommandContext& ctx, const json::object
 
   // Current servers answer an _id $in in one page; older ones page it.
   std::size_t page = (filter.id_set() && !ctx.knobs.legacy) ? std::numeric_limits<std::size_t>::max()
-                                                            : ctx.knobs.page_size;
+                                                            : ctx.knobs.find_page_size();
   if (limit > 0) page = std::min(page, limit > state.returned ? limit - state.returned : 0);
 
   json::array documents;

@@ -103,6 +103,9 @@ std::string fault_name(Fault fault) {
   return "none";
 }
 
+// Servers from 1.0.47 page finds by 50, older ones by 20.
+std::size_t Knobs::find_page_size() const { return page_size.value_or(legacy ? 20 : 50); }
+
 bool is_knob(std::string_view key) {
   for (const auto& name : kKnobNames)
     if (name == key) return true;
@@ -125,7 +128,8 @@ void set_knob(Knobs& knobs, std::string_view key, const json::value& value) {
   } else if (key == "max_insert_many") {
     knobs.max_insert_many = count_of(key, value, 1);
   } else if (key == "page_size") {
-    knobs.page_size = count_of(key, value, 1);
+    if (value.is_null()) knobs.page_size.reset();
+    else knobs.page_size = count_of(key, value, 1);
   } else if (key == "max_in_values") {
     knobs.max_in_values = count_of(key, value, 1);
   } else if (key == "max_delete_per_call") {
@@ -154,7 +158,7 @@ json::object knobs_to_json(const Knobs& knobs) {
       {"timeout_hold_ms", knobs.timeout_hold_ms},
       {"legacy", knobs.legacy},
       {"max_insert_many", knobs.max_insert_many},
-      {"page_size", knobs.page_size},
+      {"page_size", knobs.find_page_size()},
       {"max_in_values", knobs.max_in_values},
       {"max_delete_per_call", knobs.max_delete_per_call},
       {"max_count", knobs.max_count},

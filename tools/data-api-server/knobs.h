@@ -42,13 +42,16 @@ struct Knobs {
   int timeout_hold_ms = 60000;  // how long a "timeout" holds the request
   bool legacy = false;          // older-server behaviour
   std::size_t max_insert_many = 100;
-  std::size_t page_size = 20;
+  std::optional<std::size_t> page_size;  // none: 50, or 20 for legacy servers
   std::size_t max_in_values = 100;
   std::size_t max_delete_per_call = 20;  // deleteMany and updateMany
   std::size_t max_count = 1000;          // countDocuments
   std::size_t max_collections = 0;       // per keyspace; 0: no limit
   std::optional<std::uint64_t> seed;     // makes the failure draw deterministic
   bool verbose = false;                  // one line per request on stderr
+
+  // Documents per find page: page_size when set, else the server's default.
+  std::size_t find_page_size() const;
 };
 
 // Sets the knob `key` (JSON spelling, e.g. "latency_ms") from `value`.

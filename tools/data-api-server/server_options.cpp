@@ -24,7 +24,7 @@ Options:
   --seed S               makes the failure draw deterministic
   --legacy               older-server behaviour: _id $in paged, no string ranges
   --max-insert-many N    documents per insertMany (default 100)
-  --page-size N          documents per find page (default 20)
+  --page-size N          documents per find page (default 50; 20 with --legacy)
   --max-in-values N      values per $in / $nin (default 100)
   --max-delete-per-call N  documents per deleteMany / updateMany call (default 20)
   --max-count N          countDocuments limit (default 1000)

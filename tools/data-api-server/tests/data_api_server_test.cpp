@@ -196,7 +196,7 @@ TEST_F(DataApiServer, InsertManyLimitsAndDuplicates) {
 TEST_F(DataApiServer, FindPagesWithPageState) {
   start();
   create_collection({{"indexing", {{"allow", json::array{"_id"}}}}});
-  insert_keys(45);
+  insert_keys(120);
   std::vector<std::string> seen;
   json::value state = nullptr;
   std::vector<std::size_t> page_sizes;
@@ -209,25 +209,31 @@ TEST_F(DataApiServer, FindPagesWithPageState) {
     for (const auto& d : docs) seen.emplace_back(d.at("_id").as_string());
     state = r.at("data").at("nextPageState");
   } while (!state.is_null());
-  EXPECT_EQ(page_sizes, (std::vector<std::size_t>{20, 20, 5}));
-  ASSERT_EQ(seen.size(), 45u);
-  for (int i = 0; i < 45; ++i) EXPECT_EQ(seen[static_cast<std::size_t>(i)], key(i));
+  // Pages of 50, as servers from 1.0.47.
+  EXPECT_EQ(page_sizes, (std::vector<std::size_t>{50, 50, 20}));
+  ASSERT_EQ(seen.size(), 120u);
+  for (int i = 0; i < 120; ++i) EXPECT_EQ(seen[static_cast<std::size_t>(i)], key(i));
 
   // A limit over the page size still answers one page at a time.
-  auto r = coll({{"find", {{"options", {{"limit", 30}}}}}});
-  EXPECT_EQ(r.at("data").at("documents").as_array().size(), 20u);
-  r = coll({{"find", {{"options", {{"limit", 30}, {"pageState", r.at("data").at("nextPageState")}}}}}});
+  auto r = coll({{"find", {{"options", {{"limit", 60}}}}}});
+  EXPECT_EQ(r.at("data").at("documents").as_array().size(), 50u);
+  r = coll({{"find", {{"options", {{"limit", 60}, {"pageState", r.at("data").at("nextPageState")}}}}}});
   EXPECT_EQ(r.at("data").at("documents").as_array().size(), 10u);
   EXPECT_TRUE(r.at("data").at("nextPageState").is_null());
   // Exactly one page: no page state.
-  r = coll({{"find", {{"filter", {{"_id", {{"$lt", key(20)}}}}}}}});
-  EXPECT_EQ(r.at("data").at("documents").as_array().size(), 20u);
+  r = coll({{"find", {{"filter", {{"_id", {{"$lt", key(50)}}}}}}}});
+  EXPECT_EQ(r.at("data").at("documents").as_array().size(), 50u);
   EXPECT_TRUE(r.at("data").at("nextPageState").is_null());
   // The page size knob.
-  config({{"page_size", 50}});
+  EXPECT_EQ(config(json::object()).at("page_size"), 50);
+  config({{"page_size", 200}});
   r = coll({{"find", json::object()}});
-  EXPECT_EQ(r.at("data").at("documents").as_array().size(), 45u);
+  EXPECT_EQ(r.at("data").at("documents").as_array().size(), 120u);
   EXPECT_TRUE(r.at("data").at("nextPageState").is_null());
+  config({{"page_size", 7}});
+  EXPECT_EQ(coll({{"find", json::object()}}).at("data").at("documents").as_array().size(), 7u);
+  config({{"page_size", nullptr}});
+  EXPECT_EQ(coll({{"find", json::object()}}).at("data").at("documents").as_array().size(), 50u);
   // findOne
   r = coll({{"findOne", {{"filter", {{"_id", key(7)}}}}}});
   EXPECT_EQ(r.at("data").at("document"), (json::object{{"_id", key(7)}, {"value", "v7"}}));
@@ -295,7 +301,7 @@ TEST_F(DataApiServer, LegacyModePagesInAndRejectsStringRanges) {
   // The mode can be switched off at run time.
   config({{"legacy", false}});
   r = coll({{"find", {{"filter", {{"_id", {{"$gte", "k"}, {"$lt", "l"}}}}}}}});
-  EXPECT_EQ(r.at("data").at("documents").as_array().size(), 20u);
+  EXPECT_EQ(r.at("data").at("documents").as_array().size(), 50u);
   r = coll({{"find", {{"filter", {{"_id", {{"$in", ids}}}}}}}});
   EXPECT_EQ(r.at("data").at("documents").as_array().size(), 50u);
 }
