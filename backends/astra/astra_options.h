@@ -33,6 +33,9 @@ struct AstraOptions {
   std::uint64_t max_retries = 4;
   std::uint64_t concurrency = 20;
   std::string caller;
+  std::string ca_file;
+  bool system_ca = true;
+  bool allow_insecure_http = false;
 
   static constexpr std::array docs{
       sdk::OptionDoc{"collection_name", "Collection holding the documents {_id: key, value: base64}.",
@@ -53,15 +56,22 @@ struct AstraOptions {
       sdk::OptionDoc{"username", "Self-hosted servers: user name, instead of a token."},
       sdk::OptionDoc{"password", "Self-hosted servers: password, with username.", sdk::kSecret},
       sdk::OptionDoc{"request_timeout", "Time limit of one HTTP request."},
-      sdk::OptionDoc{"max_retries", "Retries of a request after a timeout, connection error or "
-                                    "HTTP 429/502/503/504."},
+      sdk::OptionDoc{"max_retries", "Retries of a request after a timeout, a connection error, "
+                                    "HTTP 429/502/503/504 or a Data API error it calls "
+                                    "retryable."},
       sdk::OptionDoc{"concurrency", "Most requests in flight at once per store."},
       sdk::OptionDoc{"caller", "name/version put before bytestore's in the User-Agent."},
+      sdk::OptionDoc{"ca_file", "PEM bundle of CA certificates trusted for https:// endpoints "
+                                "(self-hosted servers with a private CA)."},
+      sdk::OptionDoc{"system_ca", "Also trust the system's CA store (false: only ca_file)."},
+      sdk::OptionDoc{"allow_insecure_http",
+                     "Send credentials over plain http:// to a host that is not loopback; only "
+                     "for a trusted private network."},
   };
 };
 BOOST_DESCRIBE_STRUCT(AstraOptions, (),
                       (collection_name, api_endpoint, token, namespace_, environment, setup_mode,
                        pre_delete_collection, username, password, request_timeout, max_retries,
-                       concurrency, caller))
+                       concurrency, caller, ca_file, system_ca, allow_insecure_http))
 
 }  // namespace bytestore::astra

@@ -4,12 +4,24 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <unistd.h>
 
 #include "base64.h"
 
 namespace bytestore::astra {
 namespace {
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
 
 // Keyspace and collection names: \w+, at most 48 characters.
 void check_name(const std::string& name, const char* what) {
@@ -21,14 +33,33 @@ void check_name(const std::string& name, const char* what) {
                                   "' is not valid: use letters, digits and '_', at most 48 characters");
 }
 
-std::string host_of(std::string_view endpoint) {
-  const std::size_t scheme = endpoint.find("://");
-  std::string_view rest = scheme == std::string_view::npos ? endpoint : endpoint.substr(scheme + 3);
-  rest = rest.substr(0, rest.find_first_of("/:?"));
-  std::string host(rest);
-  std::transform(host.begin(), host.end(), host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return host;
+// The parts of an endpoint URL, as libcurl reads it (the same parser
+// that later sends the requests).
+struct EndpointParts {
+  std::string scheme;  // lower case
+  std::string host;    // lower case; IPv6 in brackets
+  bool has_userinfo = false;
+};
+
+std::optional<EndpointParts> parse_endpoint(std::string_view endpoint) {
+  CURLU* url = curl_url();
+  if (!url) return std::nullopt;
+  std::optional<EndpointParts> parts;
+  if (curl_url_set(url, CURLUPART_URL, std::string(endpoint).c_str(), 0) == CURLUE_OK) {
+    auto get = [url](CURLUPart part) {
+      char* text = nullptr;
+      std::string out;
+      if (curl_url_get(url, part, &text, 0) == CURLUE_OK && text) out = text;
+      curl_free(text);
+      return out;
+    };
+    parts.emplace();
+    parts->scheme = lower(get(CURLUPART_SCHEME));
+    parts->host = lower(get(CURLUPART_HOST));
+    parts->has_userinfo = !get(CURLUPART_USER).empty() || !get(CURLUPART_PASSWORD).empty();
+  }
+  curl_url_cleanup(url);
+  return parts;
 }
 
 }  // namespace
@@ -41,8 +72,29 @@ EnvLookup process_env() {
   };
 }
 
+bool is_loopback_host(std::string_view host) {
+  if (host.ends_with('.')) host.remove_suffix(1);  // "localhost." is the same name
+  if (lower(std::string(host)) == "localhost") return true;
+  const std::string bare(host.starts_with('[') && host.ends_with(']') ? host.substr(1, host.size() - 2)
+                                                                      : host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, bare.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, bare.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+std::string shown_endpoint(std::string_view endpoint) {
+  const std::size_t scheme = endpoint.find("://");
+  const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  const std::size_t end = endpoint.find_first_of("/?#", start);
+  const std::size_t at = endpoint.substr(0, end).rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(endpoint);
+  return std::string(endpoint.substr(0, start)) + "<redacted>" + std::string(endpoint.substr(at));
+}
+
 Environment detect_environment(std::string_view endpoint) {
-  const std::string host = host_of(endpoint);
+  const auto parts = parse_endpoint(endpoint);
+  const std::string host = parts ? parts->host : std::string();
   for (std::string_view domain :
        {".apps.astra.datastax.com", ".apps.astra-dev.datastax.com", ".apps.astra-test.datastax.com"})
     if (host.ends_with(domain)) return Environment::astra;
@@ -55,9 +107,26 @@ ConnectionSettings resolve_connection(const AstraOptions& options, const EnvLook
   if (s.endpoint.empty()) s.endpoint = env("ASTRA_DB_API_ENDPOINT").value_or("");
   if (s.endpoint.empty())
     throw Error(Errc::config, "no endpoint: set api_endpoint or ASTRA_DB_API_ENDPOINT");
-  if (!s.endpoint.starts_with("https://") && !s.endpoint.starts_with("http://"))
-    throw Error(Errc::config, "api_endpoint '" + s.endpoint + "' must start with https:// or http://");
+  const auto parts = parse_endpoint(s.endpoint);
+  if (!parts || (parts->scheme != "https" && parts->scheme != "http"))
+    throw Error(Errc::config, "api_endpoint '" + shown_endpoint(s.endpoint) +
+                                  "' is not an https:// or http:// URL");
+  if (parts->has_userinfo)
+    throw Error(Errc::config, "api_endpoint '" + shown_endpoint(s.endpoint) +
+                                  "' carries a user name or password; give them as username and "
+                                  "password (or token) instead");
+  if (parts->scheme == "http" && !is_loopback_host(parts->host) && !options.allow_insecure_http)
+    throw Error(Errc::config,
+                "api_endpoint '" + s.endpoint + "' is plain http:// to a host that is not this "
+                "machine: the credentials would travel in cleartext; use https:// (with ca_file "
+                "for a private CA), or set allow_insecure_http: true if the network is trusted");
   while (s.endpoint.ends_with('/')) s.endpoint.pop_back();
+  s.ca_file = options.ca_file;
+  s.system_ca = options.system_ca;
+  if (!s.ca_file.empty() && access(s.ca_file.c_str(), R_OK) != 0)
+    throw Error(Errc::config, "ca_file '" + s.ca_file + "' cannot be read: " + std::strerror(errno));
+  if (!s.system_ca && s.ca_file.empty())
+    throw Error(Errc::config, "system_ca: false needs a ca_file, or no certificate could be trusted");
 
   s.environment = options.environment == Environment::detect ? detect_environment(s.endpoint)
                                                              : options.environment;

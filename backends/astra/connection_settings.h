@@ -19,6 +19,8 @@ struct ConnectionSettings {
   std::string token;  // secret: never put in a message
   Environment environment = Environment::other;
   std::string user_agent;
+  std::string ca_file;    // extra trusted CAs (PEM); empty: none
+  bool system_ca = true;  // trust the system store as well
 
   std::string keyspace_url() const { return endpoint + api_path + "/" + keyspace; }
   std::string collection_url() const { return keyspace_url() + "/" + collection; }
@@ -32,8 +34,17 @@ EnvLookup process_env();
 // domains), other for everything else.
 Environment detect_environment(std::string_view endpoint);
 
+// True for hosts whose traffic never leaves the machine: localhost,
+// 127.0.0.0/8 and ::1 (as "::1" or "[::1]").
+bool is_loopback_host(std::string_view host);
+
+// The endpoint as it may appear in a message: any user:password@ part
+// replaced by "<redacted>@".
+std::string shown_endpoint(std::string_view endpoint);
+
 // Throws Error(Errc::config) naming what is missing or malformed; never
-// quotes a token or password.
+// quotes a token or password. Credentials over plain http:// go only to a
+// loopback host, unless allow_insecure_http says the network is trusted.
 ConnectionSettings resolve_connection(const AstraOptions& options, const EnvLookup& env);
 
 }  // namespace bytestore::astra

@@ -78,6 +78,12 @@ void HttpTransport::start(Pending request) {
   curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);  // prefer multiplexing over a new connection
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  // Verification stays on (curl's default); a CA file only adds trust, or
+  // with system_ca false replaces the system store (bundle and directory).
+  if (!settings_.ca_file.empty()) {
+    curl_easy_setopt(easy, CURLOPT_CAINFO, settings_.ca_file.c_str());
+    if (!settings_.system_ca) curl_easy_setopt(easy, CURLOPT_CAPATH, nullptr);
+  }
   curl_easy_setopt(easy, CURLOPT_PRIVATE, nullptr);
   curl_multi_add_handle(multi_, easy);
 }

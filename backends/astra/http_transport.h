@@ -38,6 +38,8 @@ class HttpTransport {
     std::vector<std::string> headers;  // "Name: value"
     std::chrono::milliseconds timeout{30'000};
     std::size_t concurrency = 20;
+    std::string ca_file;    // extra trusted CAs (PEM); empty: the system store only
+    bool system_ca = true;  // false: only ca_file
   };
 
   explicit HttpTransport(Settings settings);
