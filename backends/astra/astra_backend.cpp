@@ -42,6 +42,10 @@ CallJoin::Done complete(sdk::Completion done) {
   };
 }
 
+// Only _id. On the Data API `_id` never counts as an inclusion, so
+// {"_id": 1} alone would return whole documents: exclude the value instead.
+json::object id_only_projection() { return {{"value", 0}}; }
+
 json::object in_filter(const std::vector<std::string>& keys) {
   json::array ids;
   ids.reserve(keys.size());
@@ -91,7 +95,7 @@ void replace_document(DataApiClient& client, const std::shared_ptr<CallJoin>& jo
       {{"findOneAndReplace",
         {{"filter", {{"_id", document.at("_id")}}},
          {"replacement", document},
-         {"projection", {{"_id", 1}}},
+         {"projection", id_only_projection()},
          {"options", {{"upsert", true}, {"returnDocument", "before"}}}}}},
       [join](std::exception_ptr failure, CommandResult r) {
         if (!failure) {
@@ -105,29 +109,51 @@ void replace_document(DataApiClient& client, const std::shared_ptr<CallJoin>& jo
       });
 }
 
-// Inserts one batch; documents that exist already are replaced, any other
-// per-document error fails the call with its code, key and message. The
-// command is kept until the answer: replacements are taken from it.
-void insert_batch(DataApiClient& client, const std::shared_ptr<CallJoin>& join,
-                  InsertBatches::Batch batch) {
-  auto keys = std::make_shared<std::vector<std::string>>(std::move(batch.keys));
+// Inserts one batch. Documents that exist already are replaced; documents
+// that failed for a retryable reason (a database timeout, say) are inserted
+// again after a backoff, within max_retries: if the timed-out write did
+// land, the new attempt finds the document and replaces it, so the batch
+// ends exactly as requested. Any other per-document error fails the call
+// with its code, key and message. The command is kept until the answer:
+// replacements and new attempts are taken from it.
+void insert_documents(DataApiClient& client, const std::shared_ptr<CallJoin>& join,
+                      std::vector<std::string> ids, json::array documents, unsigned attempt) {
+  auto keys = std::make_shared<std::vector<std::string>>(std::move(ids));
   auto command = std::make_shared<json::object>(json::object{
       {"insertMany",
-       {{"documents", std::move(batch.documents)},
+       {{"documents", std::move(documents)},
         {"options", {{"ordered", false}, {"returnDocumentResponses", true}}}}}});
+  const auto delay = attempt == 0 ? std::chrono::milliseconds(0) : client.backoff(attempt - 1);
   join->add();
   client.collection_command(
-      *command, [&client, join, keys, command](std::exception_ptr failure, CommandResult r) {
+      *command,
+      [&client, join, keys, command, attempt](std::exception_ptr failure, CommandResult r) {
         if (!failure) {
           try {
-            const json::array& documents = command->at("insertMany").at("documents").as_array();
-            for (std::size_t i : existing_documents(r, *keys)) replace_document(client, join, documents[i]);
+            InsertOutcome outcome = read_insert_outcome(r, *keys);
+            json::array& sent = command->at("insertMany").at("documents").as_array();
+            for (std::size_t i : outcome.existing) replace_document(client, join, sent[i]);
+            if (!outcome.retry.empty()) {
+              if (attempt >= client.policy().max_retries)
+                throw Error(Errc::unavailable,
+                            "insertMany: gave up after " + std::to_string(attempt + 1) +
+                                " attempts on " + std::to_string(outcome.retry.size()) +
+                                " documents; last: " + outcome.retry_reason);
+              std::vector<std::string> again_ids;
+              json::array again;
+              for (std::size_t i : outcome.retry) {
+                again_ids.push_back(std::move((*keys)[i]));
+                again.push_back(std::move(sent[i]));
+              }
+              insert_documents(client, join, std::move(again_ids), std::move(again), attempt + 1);
+            }
           } catch (...) {
             failure = std::current_exception();
           }
         }
         join->finish(failure);
-      });
+      },
+      delay);
 }
 
 void delete_chunk(DataApiClient& client, std::shared_ptr<CallJoin> join, json::object filter) {
@@ -147,7 +173,7 @@ void delete_chunk(DataApiClient& client, std::shared_ptr<CallJoin> join, json::o
       });
 }
 
-// Lists keys a page at a time with projection {_id: 1}: values are never
+// Lists keys a page at a time with only _id projected: values are never
 // downloaded. A prefix is a server-side _id range; servers that reject
 // string ranges get a full scan filtered here.
 class AstraCursor final : public sdk::Cursor {
@@ -167,7 +193,7 @@ class AstraCursor final : public sdk::Cursor {
  private:
   CommandResult fetch() {
     for (;;) {
-      json::object find{{"filter", filter()}, {"projection", {{"_id", 1}}}};
+      json::object find{{"filter", filter()}, {"projection", id_only_projection()}};
       if (!page_state_.empty()) find["options"] = {{"pageState", page_state_}};
       CommandResult r = client_.collection_command_sync({{"find", std::move(find)}});
       if (range_ && page_state_.empty() && !r.errors.empty() &&
@@ -261,7 +287,7 @@ void AstraBackend::submit_mset(std::span<const sdk::KeyValueView> pairs, sdk::Co
   auto join = CallJoin::start(complete(done));
   try {
     for (auto batch = batches.next(); !batch.keys.empty(); batch = batches.next())
-      insert_batch(*client_, join, std::move(batch));
+      insert_documents(*client_, join, std::move(batch.keys), std::move(batch.documents), 0);
   } catch (...) {
     join->finish(std::current_exception());
     return;

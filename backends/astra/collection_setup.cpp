@@ -39,6 +39,13 @@ void check_created(DataApiClient& client, const CommandResult& result) {
                       json::serialize(collection_options()) +
                       " (values are not indexed, so any size fits); use another collection_name, "
                       "or setup_mode: off to use it as it is");
+  for (const ApiError& e : result.errors)
+    if (e.code == "TOO_MANY_COLLECTIONS" || e.code == "TOO_MANY_INDEXES_FOR_COLLECTION")
+      throw Error(Errc::config,
+                  "collection '" + client.settings().collection +
+                      "' cannot be created: the database is full (" + e.code + ": " + e.message +
+                      "); delete a collection it no longer needs, or set collection_name to an "
+                      "existing collection of this format");
   raise_errors(result, "createCollection");
 }
 

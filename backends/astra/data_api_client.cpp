@@ -16,6 +16,14 @@ std::string string_at(const json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
+// From the Data API's errors.yaml: DATABASE-scope errors it says are safe
+// to retry.
+constexpr std::string_view kRetryableErrorCodes[] = {
+    "FAILED_CONCURRENT_OPERATIONS", "FAILED_READ_REQUEST",     "FAILED_TO_CONNECT_TO_DATABASE",
+    "FAILED_WRITE_REQUEST",         "TIMEOUT_READING_DATA",    "TIMEOUT_WRITING_DATA",
+    "UNAVAILABLE_DATABASE",
+};
+
 bool retryable_status(long status) {
   return status == 429 || status == 502 || status == 503 || status == 504;
 }
@@ -45,6 +53,23 @@ std::string excerpt(std::string_view body) {
   for (char& c : out)
     if (c == '\n' || c == '\r') c = ' ';
   return body.size() > 200 ? out + "..." : out;
+}
+
+// A transfer that cannot succeed by trying again, explained: above all a
+// certificate the client does not trust.
+std::string transfer_failure(const HttpResponse& response, const ConnectionSettings& settings) {
+  switch (response.transfer) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+      return "the server's TLS certificate was not trusted (" + response.transfer_error + "); " +
+             (settings.ca_file.empty()
+                  ? std::string("set ca_file to the PEM bundle of the CA that signed it")
+                  : "ca_file '" + settings.ca_file + "'" +
+                        (settings.system_ca ? " and the system store do" : " does") +
+                        " not hold the CA that signed it");
+    default:
+      return response.transfer_error;
+  }
 }
 
 }  // namespace
@@ -86,13 +111,29 @@ void raise_errors(const CommandResult& result, std::string_view command) {
   // Older and newer servers name a missing collection or keyspace differently.
   if (e.code == "COLLECTION_NOT_EXIST" || e.code == "UNKNOWN_COLLECTION_OR_TABLE" ||
       e.code == "KEYSPACE_DOES_NOT_EXIST" || e.code == "UNKNOWN_KEYSPACE" ||
-      e.code == "EXISTING_COLLECTION_DIFFERENT_SETTINGS" || e.code == "TOO_MANY_COLLECTIONS")
+      e.code == "EXISTING_COLLECTION_DIFFERENT_SETTINGS" || e.code == "TOO_MANY_COLLECTIONS" ||
+      e.code == "TOO_MANY_INDEXES_FOR_COLLECTION")
     code = Errc::config;
   else if (e.code == "UNAUTHENTICATED_REQUEST" || e.code == "UNAUTHORIZED")
     code = Errc::unauthorized;
   else if (e.code == "SHRED_DOC_LIMIT_VIOLATION" || e.code.find("LIMIT") != std::string::npos)
     code = Errc::limit_exceeded;
   throw Error(code, text);
+}
+
+bool is_retryable_error(std::string_view code) {
+  for (std::string_view retryable : kRetryableErrorCodes)
+    if (code == retryable) return true;
+  return false;
+}
+
+bool is_retryable_failure(const CommandResult& result) {
+  if (result.errors.empty() || result.status.contains("documentResponses") ||
+      result.status.contains("insertedIds"))
+    return false;
+  for (const ApiError& e : result.errors)
+    if (!is_retryable_error(e.code) || !e.document_ids.empty()) return false;
+  return true;
 }
 
 std::string command_name(const json::object& command) {
@@ -116,24 +157,28 @@ DataApiClient::DataApiClient(ConnectionSettings settings, std::chrono::milliseco
           {"Token: " + settings_.token, "Content-Type: application/json",
            "Accept: application/json", "User-Agent: " + settings_.user_agent},
           request_timeout,
-          std::max<std::size_t>(1, concurrency)}) {}
+          std::max<std::size_t>(1, concurrency),
+          settings_.ca_file,
+          settings_.system_ca}) {}
 
-void DataApiClient::collection_command(const json::object& command, Callback done) {
-  auto attempt = std::make_shared<Attempt>();
-  attempt->url = settings_.collection_url();
-  attempt->body = json::serialize(command);
-  attempt->command = command_name(command);
-  attempt->done = std::move(done);
-  send(std::move(attempt), {});
+void DataApiClient::collection_command(const json::object& command, Callback done,
+                                       std::chrono::milliseconds delay) {
+  start(settings_.collection_url(), command, std::move(done), delay);
 }
 
 void DataApiClient::keyspace_command(const json::object& command, Callback done) {
+  start(settings_.keyspace_url(), command, std::move(done), {});
+}
+
+void DataApiClient::start(const std::string& url, const json::object& command, Callback done,
+                          std::chrono::milliseconds delay) {
   auto attempt = std::make_shared<Attempt>();
-  attempt->url = settings_.keyspace_url();
+  attempt->url = url;
   attempt->body = json::serialize(command);
   attempt->command = command_name(command);
   attempt->done = std::move(done);
-  send(std::move(attempt), {});
+  send(std::move(attempt), delay.count() > 0 ? HttpTransport::Clock::now() + delay
+                                             : HttpTransport::Clock::time_point{});
 }
 
 namespace {
@@ -185,7 +230,7 @@ void DataApiClient::on_response(std::shared_ptr<Attempt> attempt, HttpResponse r
   std::string problem;
   if (response.transfer != CURLE_OK) {
     if (!retryable_transfer(response.transfer)) {
-      fail(Errc::unavailable, response.transfer_error);
+      fail(Errc::unavailable, transfer_failure(response, settings_));
       return;
     }
     problem = response.transfer_error;
@@ -202,8 +247,11 @@ void DataApiClient::on_response(std::shared_ptr<Attempt> attempt, HttpResponse r
   } else {
     try {
       CommandResult result = parse_envelope(response.body);
-      attempt->done(nullptr, std::move(result));
-      return;
+      if (!is_retryable_failure(result)) {
+        attempt->done(nullptr, std::move(result));
+        return;
+      }
+      problem = "Data API error " + result.errors.front().code + ": " + result.errors.front().message;
     } catch (const std::invalid_argument&) {
       problem = "unreadable response (" + std::to_string(response.body.size()) + " bytes: " +
                 excerpt(response.body) + ")";

@@ -37,6 +37,16 @@ CommandResult parse_envelope(std::string_view body);
 // Throws the Error that stands for `result.errors[0]` of `command`, if any.
 void raise_errors(const CommandResult& result, std::string_view command);
 
+// Whether the server says a failure with this errorCode is safe to retry:
+// the database timed out or was unreachable (reported at HTTP 200). A
+// write that timed out may still have been applied.
+bool is_retryable_error(std::string_view code);
+
+// True when `result` failed as a whole for a retryable reason and reports
+// nothing done: every error is retryable and none is tied to a document.
+// Per-document failures are left to the caller, which knows what to resend.
+bool is_retryable_failure(const CommandResult& result);
+
 // The first value of a command object's only member, e.g. "find".
 std::string command_name(const boost::json::object& command);
 
@@ -54,11 +64,13 @@ class DataApiClient {
   DataApiClient(ConnectionSettings settings, std::chrono::milliseconds request_timeout,
                 std::size_t concurrency, Policy policy);
 
-  // Sends `command` to the collection (or the keyspace); `done` runs on the
-  // transport's loop thread. Transient failures (timeouts, connection
-  // errors, HTTP 429/502/503/504, unreadable bodies) are retried with
-  // exponential backoff and jitter: every command sent here is idempotent.
-  void collection_command(const boost::json::object& command, Callback done);
+  // Sends `command` to the collection (or the keyspace), no earlier than
+  // `delay` from now; `done` runs on the transport's loop thread. Transient
+  // failures (timeouts, connection errors, HTTP 429/502/503/504, unreadable
+  // bodies, retryable Data API errors) are retried with exponential backoff
+  // and jitter: every command sent here is idempotent.
+  void collection_command(const boost::json::object& command, Callback done,
+                          std::chrono::milliseconds delay = {});
   void keyspace_command(const boost::json::object& command, Callback done);
 
   // The same, waiting for the result; throws on failure (not on `errors`).
@@ -66,12 +78,18 @@ class DataApiClient {
   CommandResult keyspace_command_sync(const boost::json::object& command);
 
   const ConnectionSettings& settings() const { return settings_; }
+  const Policy& policy() const { return policy_; }
+
+  // The wait before retry number `retry` (0-based): doubling from
+  // first_backoff up to max_backoff, jittered over its upper half.
+  std::chrono::milliseconds backoff(unsigned retry) const;
 
  private:
   struct Attempt;
+  void start(const std::string& url, const boost::json::object& command, Callback done,
+             std::chrono::milliseconds delay);
   void send(std::shared_ptr<Attempt> attempt, HttpTransport::Clock::time_point not_before);
   void on_response(std::shared_ptr<Attempt> attempt, HttpResponse response);
-  std::chrono::milliseconds backoff(unsigned retry) const;
 
   ConnectionSettings settings_;
   Policy policy_;

@@ -56,9 +56,28 @@ std::pair<std::vector<std::string>, std::string> read_ids_page(const CommandResu
   return {std::move(ids), next_page_state(result)};
 }
 
-std::vector<std::size_t> existing_documents(const CommandResult& result,
-                                            std::span<const std::string> keys) {
-  std::vector<std::size_t> existing;
+namespace {
+
+// Files document `i` under what its error asks for; throws for a failure
+// that another attempt cannot mend.
+void classify(InsertOutcome& outcome, std::size_t i, const ApiError* error,
+              std::span<const std::string> keys) {
+  if (error && error->code == "DOCUMENT_ALREADY_EXISTS") {
+    outcome.existing.push_back(i);
+  } else if (error && is_retryable_error(error->code)) {
+    if (outcome.retry.empty()) outcome.retry_reason = error->code + ": " + error->message;
+    outcome.retry.push_back(i);
+  } else {
+    throw Error(Errc::unavailable, "insertMany: key " + shown(keys[i]) + " failed: " +
+                                       (error ? error->code + ": " + error->message
+                                              : std::string("no error given")));
+  }
+}
+
+}  // namespace
+
+InsertOutcome read_insert_outcome(const CommandResult& result, std::span<const std::string> keys) {
+  InsertOutcome outcome;
   const json::value* responses = result.status.if_contains("documentResponses");
   if (responses && responses->is_array() && responses->as_array().size() == keys.size()) {
     const json::array& list = responses->as_array();
@@ -71,18 +90,12 @@ std::vector<std::size_t> existing_documents(const CommandResult& result,
                                       static_cast<std::size_t>(index->as_int64()) < result.errors.size()
                                   ? &result.errors[static_cast<std::size_t>(index->as_int64())]
                                   : nullptr;
-      if (error && error->code == "DOCUMENT_ALREADY_EXISTS") {
-        existing.push_back(i);
-        continue;
-      }
-      throw Error(Errc::unavailable, "insertMany: key " + shown(keys[i]) + " failed: " +
-                                         (error ? error->code + ": " + error->message
-                                                : std::string("no error given")));
+      classify(outcome, i, error, keys);
     }
-    return existing;
+    return outcome;
   }
   // A server that ignores returnDocumentResponses: insertedIds, plus one
-  // error per failed document.
+  // error per failed document (or per group of documents).
   std::map<std::string, std::size_t, std::less<>> index;
   for (std::size_t i = 0; i < keys.size(); ++i) index[keys[i]] = i;
   std::vector<bool> accounted(keys.size(), false);
@@ -90,20 +103,29 @@ std::vector<std::size_t> existing_documents(const CommandResult& result,
     for (const json::value& id : ids->as_array())
       if (id.is_string())
         if (auto it = index.find(id.get_string()); it != index.end()) accounted[it->second] = true;
+  const ApiError* unattached_retryable = nullptr;
   for (const ApiError& e : result.errors) {
-    if (e.code != "DOCUMENT_ALREADY_EXISTS" || e.document_ids.empty())
-      raise_errors(CommandResult{{}, {}, {e}}, "insertMany");
+    if (e.document_ids.empty()) {
+      // Not tied to a document: retryable ones stand for every document
+      // not reported written; anything else fails the call.
+      if (!is_retryable_error(e.code)) raise_errors(CommandResult{{}, {}, {e}}, "insertMany");
+      if (!unattached_retryable) unattached_retryable = &e;
+      continue;
+    }
     for (const std::string& id : e.document_ids)
       if (auto it = index.find(id); it != index.end() && !accounted[it->second]) {
         accounted[it->second] = true;
-        existing.push_back(it->second);
+        classify(outcome, it->second, &e, keys);
       }
   }
-  for (std::size_t i = 0; i < keys.size(); ++i)
-    if (!accounted[i])
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (accounted[i]) continue;
+    if (!unattached_retryable)
       throw Error(Errc::unavailable,
                   "insertMany: the server did not report key " + shown(keys[i]) + " as written");
-  return existing;
+    classify(outcome, i, unattached_retryable, keys);
+  }
+  return outcome;
 }
 
 bool more_data(const CommandResult& result) {

@@ -25,11 +25,18 @@ FoundPage read_values_page(const CommandResult& result);
 // next page starts.
 std::pair<std::vector<std::string>, std::string> read_ids_page(const CommandResult& result);
 
-// Indexes into `keys`, the _ids of an insertMany's documents in order, of
-// the documents it found already present (to be replaced). Any other
-// per-document failure throws with its code, key and message.
-std::vector<std::size_t> existing_documents(const CommandResult& result,
-                                            std::span<const std::string> keys);
+// What an insertMany left to do, as indexes into `keys` (the _ids of its
+// documents in order).
+struct InsertOutcome {
+  std::vector<std::size_t> existing;  // already present: to be replaced
+  std::vector<std::size_t> retry;     // a retryable failure: to be inserted again
+  std::string retry_reason;           // "CODE: message" of the first retryable failure
+};
+
+// Reads an insertMany answer. Any per-document failure that is neither
+// DOCUMENT_ALREADY_EXISTS nor retryable throws with its code, key and
+// message.
+InsertOutcome read_insert_outcome(const CommandResult& result, std::span<const std::string> keys);
 
 // True when deleteMany left matching documents for another call.
 bool more_data(const CommandResult& result);

@@ -8,13 +8,26 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "subprocess.h"
+
 namespace bytestore::testing {
 namespace json = boost::json;
 
-LocalDataApiServer::LocalDataApiServer(const std::string& binary, std::vector<std::string> flags) {
+TestCertificate::TestCertificate() {
+  const Finished made = run_program({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                                     "-keyout", key_file(), "-out", cert_file(), "-days", "2", "-subj",
+                                     "/CN=localhost", "-addext",
+                                     "subjectAltName=DNS:localhost,IP:127.0.0.1"});
+  if (made.exit_code != 0) throw std::runtime_error("openssl req failed: " + made.err);
+}
+
+LocalDataApiServer::LocalDataApiServer(const std::string& binary, std::vector<std::string> flags,
+                                       std::shared_ptr<const TestCertificate> tls)
+    : tls_(std::move(tls)) {
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe failed");
   flags.insert(flags.begin(), {binary, "--port", "0", "--token", kToken});
+  if (tls_) flags.insert(flags.end(), {"--tls-cert", tls_->cert_file(), "--tls-key", tls_->key_file()});
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -47,7 +60,7 @@ LocalDataApiServer::~LocalDataApiServer() {
 }
 
 std::string LocalDataApiServer::endpoint() const {
-  return "http://127.0.0.1:" + std::to_string(port_);
+  return (tls_ ? "https://localhost:" : "http://127.0.0.1:") + std::to_string(port_);
 }
 
 namespace {
@@ -71,6 +84,8 @@ json::value LocalDataApiServer::http(const std::string& method, const std::strin
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &collect);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  const std::string ca = ca_file();
+  if (!ca.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca.c_str());
   if (method == "POST") {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));

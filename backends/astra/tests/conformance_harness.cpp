@@ -2,12 +2,16 @@
 // Data API server started for the run, then checks that the token appeared
 // in none of the suite's output.
 //
-//   astra-conformance-harness SERVER CONFORMANCE [--option 'k: v']... [-- server flags] [--- suite flags]
+//   astra-conformance-harness SERVER CONFORMANCE [--tls] [--option 'k: v']... [-- server flags] [--- suite flags]
+//
+// --tls: the server serves HTTPS with a certificate made for the run, and
+// the store trusts it through ca_file.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,12 +21,13 @@
 int main(int argc, char** argv) {
   using bytestore::testing::LocalDataApiServer;
   if (argc < 3) {
-    std::cerr << "usage: astra-conformance-harness SERVER CONFORMANCE [--option 'k: v']... "
+    std::cerr << "usage: astra-conformance-harness SERVER CONFORMANCE [--tls] [--option 'k: v']... "
                  "[-- server flags] [--- suite flags]\n";
     return 2;
   }
   std::vector<std::string> options, server_flags, suite_flags;
   std::vector<std::string>* target = nullptr;
+  std::shared_ptr<const bytestore::testing::TestCertificate> tls;
   for (int i = 3; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--") {
@@ -31,6 +36,8 @@ int main(int argc, char** argv) {
       target = &suite_flags;
     } else if (target) {
       target->push_back(arg);
+    } else if (arg == "--tls") {
+      tls = std::make_shared<bytestore::testing::TestCertificate>();
     } else if (arg == "--option" && i + 1 < argc) {
       options.push_back(argv[++i]);
     } else {
@@ -39,7 +46,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  LocalDataApiServer server(argv[1], server_flags);
+  LocalDataApiServer server(argv[1], server_flags, tls);
   const auto dir = std::filesystem::temp_directory_path() /
                    ("bytestore-astra-conformance-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
@@ -51,6 +58,7 @@ int main(int argc, char** argv) {
         << "    token: ${BYTESTORE_TEST_ASTRA_TOKEN}\n"
         << "    namespace: default_keyspace\n"
         << "    collection_name: conformance\n";
+    if (tls) out << "    ca_file: " << server.ca_file() << "\n";
     for (const std::string& o : options) out << "    " << o << "\n";
   }
   std::vector<std::string> suite = {argv[2], "--config", config.string(), "--store", "astra", "--wipe"};

@@ -119,20 +119,42 @@ TEST_F(Astra, ThousandKeysInFewRequests) {
   EXPECT_EQ(find_all().size(), 1u);  // only "fresh"
 }
 
-TEST_F(Astra, ListingTransfersNoValues) {
-  start();
+// The real server never counts `_id` as an inclusion: {"_id": 1} would
+// return whole documents. Listing and replacing must exclude the value.
+class AstraListing : public Astra, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(AstraListing, TransfersNoValues) {
+  const bool legacy = GetParam();
+  start(legacy ? std::vector<std::string>{"--legacy"} : std::vector<std::string>{});
   auto store = open_store();
   std::vector<KeyValue> pairs;
-  for (const auto& k : keys_named("list/", 1000)) pairs.emplace_back(k, std::string(2000, 'v'));
+  for (const auto& k : keys_named("list/", 1000)) pairs.emplace_back(k, std::string(100'000, 'v'));
   store->mset(pairs);
+  pairs.resize(10);
+  for (auto& kv : pairs) kv.first = "other/" + kv.first;
+  store->mset(pairs);
+  for (const std::string prefix : {"list/", ""}) {
+    server_->reset_stats();
+    std::size_t listed = 0;
+    for (const std::string& k : store->yield_keys(prefix)) listed += k.starts_with(prefix);
+    EXPECT_EQ(listed, prefix.empty() ? 1010u : 1000u) << "prefix '" << prefix << "'";
+    const auto sent = server_->stats().at("bytes_sent").to_number<std::uint64_t>();
+    // 1,000 values are over 133 MB of base64; the keys are ~20 KB.
+    EXPECT_LT(sent, 200'000u) << "listing '" << prefix << "' downloaded " << sent << " bytes";
+    EXPECT_GE(server_->count("find"), 1u);
+  }
+  // Overwrites replace without reading the old value back either.
+  pairs.resize(10);
+  for (auto& kv : pairs) kv.second = "new";
   server_->reset_stats();
-  std::size_t listed = 0;
-  for (const std::string& k : store->yield_keys("list/")) listed += k.starts_with("list/");
-  EXPECT_EQ(listed, 1000u);
-  const auto sent = server_->stats().at("bytes_sent").to_number<std::uint64_t>();
-  // 1000 values would be over 2.6 MB of base64; the keys are ~20 KB.
-  EXPECT_LT(sent, 200'000u) << "listing downloaded " << sent << " bytes";
+  store->mset(pairs);
+  EXPECT_EQ(server_->count("findOneAndReplace"), 10u);
+  EXPECT_LT(server_->stats().at("bytes_sent").to_number<std::uint64_t>(), 20'000u);
+  EXPECT_EQ(store->mget({pairs[0].first})[0], "new");
 }
+
+INSTANTIATE_TEST_SUITE_P(CurrentAndLegacy, AstraListing, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "legacy" : "current"; });
 
 TEST_F(Astra, ValuesOverEightKilobytesWork) {
   start();
@@ -286,16 +308,71 @@ TEST_F(Astra, StormsAndStallsBeyondRetriesAreUnavailable) {
   EXPECT_EQ(store->mget({"k"})[0], std::nullopt);  // the refused write left nothing
 }
 
-TEST_F(Astra, ServerErrorsInA200AreUnavailableNamingTheCode) {
+TEST_F(Astra, NonRetryableErrorsInA200FailAtOnceNamingTheCode) {
   start();
-  auto store = open_store();
+  auto store = open_store("    max_retries: 5\n");
+  server_->reset_stats();
   server_->configure({{"fail_rate", 1.0}, {"fail_modes", "errors_200"}});
   try {
     store->mget({"k"});
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), Errc::unavailable);
-    EXPECT_THAT(e.what(), HasSubstr("SERVER_UNHANDLED_ERROR"));
+    EXPECT_THAT(e.what(), HasSubstr("UNEXPECTED_SERVER_ERROR"));
+  }
+  EXPECT_EQ(server_->count("find"), 1u) << "not retried";
+}
+
+// The database errors the server answers at HTTP 200 and calls retryable.
+TEST_F(Astra, RetryableErrorsInA200AreRetriedAndAWriteThatLandedIsOverwritten) {
+  start();
+  auto store = open_store("    max_retries: 3\n");
+  std::vector<KeyValue> pairs;
+  for (const auto& k : keys_named("t/", 10)) pairs.emplace_back(k, "first " + k);
+  // Not applied: the insert is simply sent again.
+  server_->configure({{"fault", "db_timeout"}, {"next", 1}});
+  server_->reset_stats();
+  store->mset(pairs);
+  EXPECT_EQ(server_->count("insertMany"), 2u);
+  EXPECT_EQ(server_->count("findOneAndReplace"), 0u);
+  // Applied, then answered with a timeout: the second attempt finds every
+  // document present and replaces it with the value asked for.
+  for (auto& kv : pairs) kv.first = "u/" + kv.first;
+  server_->configure({{"fault", "db_timeout_applied"}, {"next", 1}});
+  server_->reset_stats();
+  store->mset(pairs);
+  EXPECT_EQ(server_->count("insertMany"), 2u);
+  EXPECT_EQ(server_->count("findOneAndReplace"), 10u);
+  // Reads and deletes too.
+  server_->configure({{"fault", "db_unavailable"}, {"next", 1}});
+  server_->reset_stats();
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : pairs) keys.push_back(k);
+  const auto values = store->mget(keys);
+  EXPECT_EQ(server_->count("find"), 2u);
+  for (std::size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(values[i], pairs[i].second);
+  server_->configure({{"fault", "db_timeout_applied"}, {"next", 1}});
+  store->mdelete({keys[0]});
+  EXPECT_EQ(store->mget({keys[0]})[0], std::nullopt);
+  EXPECT_EQ(find_all().size(), 19u);
+}
+
+TEST_F(Astra, RetryableErrorsBeyondMaxRetriesAreUnavailableNamingTheCode) {
+  start();
+  auto store = open_store("    max_retries: 2\n");
+  server_->configure({{"fail_rate", 1.0}, {"fail_modes", "db_unavailable"}});
+  for (int op = 0; op < 2; ++op) {
+    server_->reset_stats();
+    try {
+      if (op == 0) store->mget({"k"});
+      if (op == 1) store->mset({{"k", "v"}});
+      FAIL();
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), Errc::unavailable);
+      EXPECT_THAT(e.what(), HasSubstr("gave up after 3 attempts"));
+      EXPECT_THAT(e.what(), HasSubstr("UNAVAILABLE_DATABASE"));
+    }
+    EXPECT_EQ(server_->count(op == 0 ? "find" : "insertMany"), 3u);
   }
 }
 
@@ -310,6 +387,61 @@ TEST_F(Astra, NativeAsyncCallsOverlap) {
   // 16 requests of 100 ms one after another would take 1.6 s.
   EXPECT_LT(elapsed, std::chrono::milliseconds(1200));
   EXPECT_TRUE(store->capabilities().native_async);
+}
+
+TEST_F(Astra, HttpsTrustsTheCaFileAndSaysWhenACertificateIsNotTrusted) {
+  auto certificate = std::make_shared<const testing::TestCertificate>();
+  server_ = std::make_unique<LocalDataApiServer>(kServer, std::vector<std::string>{}, certificate);
+  ASSERT_TRUE(server_->endpoint().starts_with("https://"));
+  for (const std::string& trust : {"    ca_file: " + server_->ca_file() + "\n",
+                                   "    ca_file: " + server_->ca_file() + "\n    system_ca: false\n"}) {
+    auto store = open_store(trust);
+    store->mset({{"k", "over TLS"}});
+    EXPECT_EQ(store->mget({"k"})[0], "over TLS");
+  }
+  const testing::TestCertificate other;
+  for (const std::string& trust : {std::string(), "    ca_file: " + other.cert_file() + "\n"}) {
+    try {
+      open_store(trust + "    max_retries: 0\n");
+      ADD_FAILURE() << "an untrusted certificate was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), Errc::unavailable);
+      EXPECT_THAT(e.what(), HasSubstr("certificate was not trusted"));
+      EXPECT_THAT(e.what(), HasSubstr("ca_file"));
+      EXPECT_THAT(e.what(), Not(HasSubstr(LocalDataApiServer::kToken)));
+    }
+  }
+}
+
+TEST_F(Astra, PlainHttpToAnotherHostIsRefusedUnlessAllowed) {
+  const std::string remote =
+      "stores:\n  s:\n    backend: astra\n    api_endpoint: http://data-api.invalid:8181\n"
+      "    token: AstraCS:not-sent\n    keyspace: ks\n    collection_name: c\n"
+      "    max_retries: 0\n    request_timeout: 2s\n";
+  for (bool open : {false, true}) {
+    try {
+      if (open)
+        open_yaml(remote, "s");
+      else
+        Config::parse(remote).check();
+      ADD_FAILURE() << "accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), Errc::config);
+      EXPECT_THAT(e.what(), HasSubstr("api_endpoint"));
+      EXPECT_THAT(e.what(), HasSubstr("allow_insecure_http"));
+      EXPECT_THAT(e.what(), Not(HasSubstr("not-sent")));
+    }
+  }
+  // Allowed: the store tries the host (which never resolves), and fails
+  // for that reason instead.
+  const std::string allowed = remote + "    allow_insecure_http: true\n";
+  EXPECT_NO_THROW(Config::parse(allowed).check());
+  try {
+    open_yaml(allowed, "s");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::unavailable) << e.what();
+  }
 }
 
 }  // namespace

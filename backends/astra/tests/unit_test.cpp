@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -103,13 +104,13 @@ TEST(InsertResponses, OnlyExistingDocumentsAreReplacedOtherFailuresRaise) {
   const auto ok = parse_envelope(
       R"({"status":{"documentResponses":[{"_id":"a","status":"OK"},{"_id":"b","status":"ERROR","errorsIdx":0},)"
       R"({"_id":"c","status":"OK"}]},"errors":[{"errorCode":"DOCUMENT_ALREADY_EXISTS","message":"m"}]})");
-  EXPECT_EQ(existing_documents(ok, batch), std::vector<std::size_t>{1});
+  EXPECT_EQ(read_insert_outcome(ok, batch).existing, std::vector<std::size_t>{1});
   const auto partial = parse_envelope(
       R"({"status":{"documentResponses":[{"_id":"a","status":"OK"},{"_id":"b","status":"ERROR","errorsIdx":0},)"
       R"({"_id":"c","status":"ERROR","errorsIdx":1}]},"errors":[{"errorCode":"DOCUMENT_ALREADY_EXISTS"},)"
       R"({"errorCode":"SHRED_DOC_LIMIT_VIOLATION","message":"too big"}]})");
   try {
-    existing_documents(partial, batch);
+    read_insert_outcome(partial, batch);
     FAIL();
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "insertMany: key 'c' failed: SHRED_DOC_LIMIT_VIOLATION: too big");
@@ -117,9 +118,52 @@ TEST(InsertResponses, OnlyExistingDocumentsAreReplacedOtherFailuresRaise) {
   // Servers without documentResponses: insertedIds plus per-document errors.
   const auto old = parse_envelope(
       R"({"status":{"insertedIds":["a","c"]},"errors":[{"errorCode":"DOCUMENT_ALREADY_EXISTS","documentIds":["b"]}]})");
-  EXPECT_EQ(existing_documents(old, batch), std::vector<std::size_t>{1});
+  EXPECT_EQ(read_insert_outcome(old, batch).existing, std::vector<std::size_t>{1});
   const auto silent = parse_envelope(R"({"status":{"insertedIds":["a"]}})");
-  EXPECT_THROW(existing_documents(silent, batch), Error);  // b and c unaccounted for
+  EXPECT_THROW(read_insert_outcome(silent, batch), Error);  // b and c unaccounted for
+}
+
+TEST(InsertResponses, RetryableFailuresAreSentAgainExistingOnesReplaced) {
+  const std::vector<std::string> batch = {"a", "b", "c", "d"};
+  const auto mixed = parse_envelope(
+      R"({"status":{"documentResponses":[{"_id":"a","status":"OK"},{"_id":"b","status":"ERROR","errorsIdx":0},)"
+      R"({"_id":"c","status":"ERROR","errorsIdx":1},{"_id":"d","status":"ERROR","errorsIdx":0}]},)"
+      R"("errors":[{"errorCode":"TIMEOUT_WRITING_DATA","message":"timed out"},{"errorCode":"DOCUMENT_ALREADY_EXISTS"}]})");
+  const InsertOutcome outcome = read_insert_outcome(mixed, batch);
+  EXPECT_EQ(outcome.existing, std::vector<std::size_t>{2});
+  EXPECT_EQ(outcome.retry, (std::vector<std::size_t>{1, 3}));
+  EXPECT_EQ(outcome.retry_reason, "TIMEOUT_WRITING_DATA: timed out");
+  // Without documentResponses: a retryable error names its documents, or
+  // stands for every document not reported written.
+  const auto named = parse_envelope(
+      R"({"status":{"insertedIds":["a"]},"errors":[{"errorCode":"UNAVAILABLE_DATABASE","documentIds":["b","c"]},)"
+      R"({"errorCode":"DOCUMENT_ALREADY_EXISTS","documentIds":["d"]}]})");
+  EXPECT_EQ(read_insert_outcome(named, batch).retry, (std::vector<std::size_t>{1, 2}));
+  EXPECT_EQ(read_insert_outcome(named, batch).existing, std::vector<std::size_t>{3});
+  const auto unattached = parse_envelope(
+      R"({"status":{"insertedIds":["a","c"]},"errors":[{"errorCode":"TIMEOUT_WRITING_DATA"}]})");
+  EXPECT_EQ(read_insert_outcome(unattached, batch).retry, (std::vector<std::size_t>{1, 3}));
+  const auto fatal = parse_envelope(
+      R"({"status":{"insertedIds":["a"]},"errors":[{"errorCode":"UNEXPECTED_SERVER_ERROR"}]})");
+  EXPECT_THROW(read_insert_outcome(fatal, batch), Error);
+}
+
+TEST(RetryableErrors, OnlyWholeCommandFailuresOfRetryableCodes) {
+  for (const char* code : {"TIMEOUT_READING_DATA", "TIMEOUT_WRITING_DATA", "UNAVAILABLE_DATABASE",
+                           "FAILED_TO_CONNECT_TO_DATABASE", "FAILED_READ_REQUEST",
+                           "FAILED_WRITE_REQUEST", "FAILED_CONCURRENT_OPERATIONS"})
+    EXPECT_TRUE(is_retryable_error(code)) << code;
+  for (const char* code : {"UNEXPECTED_SERVER_ERROR", "SERVER_UNHANDLED_ERROR", "DOCUMENT_ALREADY_EXISTS",
+                           "COLLECTION_NOT_EXIST", "TIMEOUT", ""})
+    EXPECT_FALSE(is_retryable_error(code)) << code;
+  EXPECT_TRUE(is_retryable_failure(parse_envelope(R"({"errors":[{"errorCode":"TIMEOUT_READING_DATA"}]})")));
+  EXPECT_FALSE(is_retryable_failure(parse_envelope(
+      R"({"errors":[{"errorCode":"TIMEOUT_READING_DATA"},{"errorCode":"UNEXPECTED_SERVER_ERROR"}]})")));
+  EXPECT_FALSE(is_retryable_failure(
+      parse_envelope(R"({"errors":[{"errorCode":"TIMEOUT_WRITING_DATA","documentIds":["a"]}]})")));
+  EXPECT_FALSE(is_retryable_failure(parse_envelope(
+      R"({"status":{"documentResponses":[]},"errors":[{"errorCode":"TIMEOUT_WRITING_DATA"}]})")));
+  EXPECT_FALSE(is_retryable_failure(parse_envelope(R"({"status":{"ok":1}})")));
 }
 
 EnvLookup env_of(std::map<std::string, std::string> vars) {
@@ -160,7 +204,7 @@ TEST(Connection, SelfHostedNeedsAKeyspaceAndTakesALogin) {
 TEST(Connection, ErrorsNeverQuoteSecrets) {
   AstraOptions o;
   o.collection_name = "bad-name";
-  o.api_endpoint = "http://h";
+  o.api_endpoint = "http://127.0.0.1";
   o.namespace_ = "ks";
   o.token = "AstraCS:super-secret";
   try {
@@ -175,6 +219,75 @@ TEST(Connection, ErrorsNeverQuoteSecrets) {
   o.username = "u";
   o.password = "p";
   EXPECT_THROW(resolve_connection(o, env_of({})), Error);  // token and login both
+}
+
+TEST(Connection, LoopbackHosts) {
+  for (const char* host : {"localhost", "LOCALHOST", "localhost.", "127.0.0.1", "127.9.8.7", "::1",
+                           "[::1]", "[0:0:0:0:0:0:0:1]"})
+    EXPECT_TRUE(is_loopback_host(host)) << host;
+  for (const char* host : {"db.internal", "10.0.0.5", "128.0.0.1", "localhost.example.com",
+                           "127.0.0.1.nip.io", "[::2]", "::ffff:10.0.0.1", ""})
+    EXPECT_FALSE(is_loopback_host(host)) << host;
+}
+
+AstraOptions self_hosted(const std::string& endpoint) {
+  AstraOptions o;
+  o.collection_name = "c";
+  o.namespace_ = "ks";
+  o.api_endpoint = endpoint;
+  o.token = "AstraCS:super-secret";
+  return o;
+}
+
+TEST(Connection, CredentialsOverPlainHttpOnlyToThisMachineUnlessAllowed) {
+  for (const char* local : {"http://127.0.0.1:8181", "http://localhost:8181", "http://[::1]:8181",
+                            "https://db.example.com"})
+    EXPECT_NO_THROW(resolve_connection(self_hosted(local), env_of({}))) << local;
+  for (const char* remote : {"http://db.internal:8181", "http://10.1.2.3:8181", "HTTP://Db.Internal",
+                             "http://127.0.0.1.example.com:8181"}) {
+    try {
+      resolve_connection(self_hosted(remote), env_of({}));
+      ADD_FAILURE() << remote << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), Errc::config);
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("api_endpoint"));
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("allow_insecure_http"));
+      EXPECT_THAT(e.what(), ::testing::Not(::testing::HasSubstr("super-secret")));
+    }
+    AstraOptions allowed = self_hosted(remote);
+    allowed.allow_insecure_http = true;
+    EXPECT_NO_THROW(resolve_connection(allowed, env_of({}))) << remote;
+  }
+}
+
+TEST(Connection, PasswordsInsideTheEndpointAreRefusedAndNeverShown) {
+  try {
+    resolve_connection(self_hosted("https://admin:hunter2@db.example.com"), env_of({}));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::config);
+    EXPECT_THAT(e.what(), ::testing::Not(::testing::HasSubstr("hunter2")));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("https://<redacted>@db.example.com"));
+  }
+  EXPECT_EQ(shown_endpoint("http://u:p@h:1/x@y"), "http://<redacted>@h:1/x@y");
+  EXPECT_EQ(shown_endpoint("https://h/p"), "https://h/p");
+  EXPECT_THROW(resolve_connection(self_hosted("ftp://db.example.com"), env_of({})), Error);
+  EXPECT_THROW(resolve_connection(self_hosted("db.example.com"), env_of({})), Error);
+}
+
+TEST(Connection, CaFileMustBeReadable) {
+  AstraOptions o = self_hosted("https://db.example.com");
+  o.ca_file = "/nonexistent/ca.pem";
+  try {
+    resolve_connection(o, env_of({}));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::config);
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("ca_file '/nonexistent/ca.pem' cannot be read"));
+  }
+  o.ca_file.clear();
+  o.system_ca = false;
+  EXPECT_THROW(resolve_connection(o, env_of({})), Error);  // nothing left to trust
 }
 
 }  // namespace
