@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
 #include "responses.h"
 
@@ -27,9 +28,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   guard([&] { read_values_page(result); });
   guard([&] { read_ids_page(result); });
   guard([&] {
-    for (std::size_t i : existing_documents(result, batch))
-      if (i >= batch.size()) std::abort();
+    const InsertOutcome outcome = read_insert_outcome(result, batch);
+    std::vector<bool> seen(batch.size(), false);
+    for (const auto* list : {&outcome.existing, &outcome.retry})
+      for (std::size_t i : *list) {
+        if (i >= batch.size() || seen[i]) std::abort();  // each document filed once
+        seen[i] = true;
+      }
   });
+  (void)is_retryable_failure(result);
   guard([&] { raise_errors(result, "find"); });
   (void)more_data(result);
   return 0;
