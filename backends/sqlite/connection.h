@@ -26,7 +26,7 @@ struct ConnectionSettings {
   std::string filename;  // as handed to sqlite3_open_v2
   bool read_only = false;
   std::chrono::milliseconds busy_timeout{5000};
-  Synchronous synchronous = Synchronous::normal;
+  Synchronous synchronous = Synchronous::full;
 };
 
 class Connection {

@@ -10,14 +10,15 @@
 namespace bytestore::sqlite {
 
 // PRAGMA synchronous. With WAL, `normal` survives a killed process and may
-// lose the last commits on power loss; `full` survives both.
+// lose the last commits on power loss; `full` survives both, and is the
+// default so that every persistent backend makes the same promise.
 enum class Synchronous { full, normal, off };
 BOOST_DESCRIBE_ENUM(Synchronous, full, normal, off)
 
 struct SqliteOptions {
   std::string path;
   std::string table = "bytestore";
-  Synchronous synchronous = Synchronous::normal;
+  Synchronous synchronous = Synchronous::full;
   sdk::Duration busy_timeout{5000};
   std::uint64_t page_size = 1000;
   bool read_only = false;
@@ -32,8 +33,9 @@ struct SqliteOptions {
                      "Table holding the pairs, [A-Za-z_][A-Za-z0-9_]*. Several stores may share "
                      "one file through different tables."},
       sdk::OptionDoc{"synchronous",
-                     "full | normal | off (PRAGMA synchronous). With WAL, normal loses nothing "
-                     "on a killed process, only possibly the last commits on power loss."},
+                     "full | normal | off (PRAGMA synchronous). full survives power loss; with "
+                     "WAL, normal loses nothing on a killed process, only possibly the last "
+                     "commits on power loss."},
       sdk::OptionDoc{"busy_timeout",
                      "How long a call waits for a lock held by another connection or process "
                      "before failing with `unavailable`."},

@@ -1,5 +1,6 @@
 // Behaviour special to the sqlite backend: options, schema, error mapping,
 // locking, and the key bounds of prefix scans.
+#include "connection.h"
 #include "key_bounds.h"
 #include "sqlite_scratch.h"
 #include "sqlite_options.h"
@@ -107,9 +108,23 @@ TEST(SqliteOptions, ParsedFromTheirCanonicalText) {
 
   const SqliteOptions defaults{};
   EXPECT_EQ(defaults.table, "bytestore");
-  EXPECT_EQ(defaults.synchronous, Synchronous::normal);
+  EXPECT_EQ(defaults.synchronous, Synchronous::full);  // survives power loss, as lmdb's default
   EXPECT_EQ(defaults.busy_timeout, std::chrono::seconds(5));
   EXPECT_FALSE(defaults.read_only);
+}
+
+// One durability promise: a store opened with the defaults syncs every
+// commit (PRAGMA synchronous = FULL, 2), as lmdb's default does.
+TEST(SqliteOptions, DefaultConnectionSurvivesPowerLoss) {
+  ScratchDir dir;
+  ConnectionSettings settings;
+  settings.path = settings.filename = dir.file("d.db");
+  settings.synchronous = SqliteOptions{}.synchronous;
+  Connection connection(settings);
+  sqlite3_stmt* query = connection.prepared("PRAGMA synchronous");
+  ASSERT_EQ(sqlite3_step(query), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(query, 0), 2);
+  sqlite3_reset(query);
 }
 
 TEST(SqliteOptions, AcceptedThroughConfigWithUnits) {
