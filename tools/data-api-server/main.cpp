@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   }
   try {
     DataApiService service(options.access, options.knobs);
-    HttpServer server(service, options.max_body_bytes, options.threads);
+    HttpServer server(service, options.max_body_bytes, options.threads, options.tls);
     const auto port = server.listen(options.port);
     std::cout << "listening on 127.0.0.1:" << port << std::endl;
     server.run();

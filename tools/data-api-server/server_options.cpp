@@ -16,6 +16,8 @@ Options:
   --user U --password P  also accept Cassandra:base64(U):base64(P)
   --max-body-bytes N     request body limit, answered 413 beyond (default 20 MiB)
   --threads N            I/O threads; commands still run one at a time (default 2)
+  --tls-cert FILE --tls-key FILE
+                         serve HTTPS only, with this PEM certificate (chain) and key
   --latency-ms N         delay added to every Data API request (default 0)
   --fail-rate F          fraction 0..1 of requests failed transiently (default 0)
   --fail-modes LIST      failures drawn from: 429,502,503,504,timeout,reset,
@@ -52,6 +54,7 @@ unsigned long long whole_number(const std::string& flag, const std::string& text
 
 ServerOptions parse_server_options(int argc, char** argv) {
   ServerOptions options;
+  std::optional<std::string> tls_cert, tls_key;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "-h" || flag == "--help") {
@@ -70,7 +73,8 @@ ServerOptions parse_server_options(int argc, char** argv) {
     for (auto& c : key)
       if (c == '-') c = '_';
     const bool start_only = name == "port" || name == "token" || name == "user" || name == "password" ||
-                            name == "max-body-bytes" || name == "threads";
+                            name == "max-body-bytes" || name == "threads" || name == "tls-cert" ||
+                            name == "tls-key";
     if (!start_only && !is_knob(key)) throw UsageError("unknown option --" + name);
     const bool is_switch = name == "legacy" || name == "verbose";
     if (is_switch) {
@@ -92,6 +96,10 @@ ServerOptions parse_server_options(int argc, char** argv) {
     } else if (name == "threads") {
       options.threads = static_cast<unsigned>(whole_number("--threads", *value, 64));
       if (options.threads == 0) throw UsageError("--threads needs at least 1");
+    } else if (name == "tls-cert") {
+      tls_cert = *value;
+    } else if (name == "tls-key") {
+      tls_key = *value;
     } else {
       try {
         set_knob(options.knobs, key, boost::json::value(*value));
@@ -102,6 +110,11 @@ ServerOptions parse_server_options(int argc, char** argv) {
   }
   if (options.access.user.has_value() != options.access.password.has_value())
     throw UsageError("--user and --password go together");
+  if (tls_cert.has_value() != tls_key.has_value()) throw UsageError("--tls-cert and --tls-key go together");
+  if (tls_cert) {
+    if (tls_cert->empty() || tls_key->empty()) throw UsageError("--tls-cert and --tls-key need file names");
+    options.tls = TlsFiles{*tls_cert, *tls_key};
+  }
   return options;
 }
 

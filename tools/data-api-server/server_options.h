@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
 #include "data_api_service.h"
+#include "http_server.h"
 #include "knobs.h"
 
 namespace bytestore::dataapi {
@@ -20,6 +22,7 @@ struct ServerOptions {
   AccessOptions access;
   std::size_t max_body_bytes = 20 * 1024 * 1024;
   unsigned threads = 2;
+  std::optional<TlsFiles> tls;  // --tls-cert and --tls-key: serve HTTPS
   Knobs knobs;
   bool help = false;
 };

@@ -4,7 +4,11 @@
 
 #include <boost/json.hpp>
 
+#include <sys/wait.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <thread>
@@ -16,6 +20,7 @@ namespace bytestore::dataapi {
 namespace {
 
 namespace json = boost::json;
+using testing::ClientTls;
 using testing::HttpConnection;
 using testing::HttpResult;
 using testing::ServerProcess;
@@ -36,14 +41,50 @@ std::string error_code(const json::value& response, std::size_t index = 0) {
   return std::string(errors->as_array()[index].at("errorCode").as_string());
 }
 
+// The exit status of the server run with `args` (it must not start).
+int exit_status_of(const std::string& args) {
+  const int status = std::system((kServer + " " + args + " >/dev/null 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// A temporary directory with a self-signed certificate (cert.pem, key.pem)
+// for localhost and 127.0.0.1, made by the openssl command; removed after.
+class SelfSignedCertificate {
+ public:
+  SelfSignedCertificate() {
+    char dir_template[] = "/tmp/data-api-server-tls-XXXXXX";
+    if (mkdtemp(dir_template) == nullptr) throw std::runtime_error("mkdtemp failed");
+    dir_ = dir_template;
+    const std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + key() + " -out " + cert() +
+                                " -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1"
+                                " >/dev/null 2>&1";
+    made_ = std::system(command.c_str()) == 0;
+  }
+  ~SelfSignedCertificate() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  bool made() const { return made_; }
+  std::string cert() const { return dir_ + "/cert.pem"; }
+  std::string key() const { return dir_ + "/key.pem"; }
+
+ private:
+  std::string dir_;
+  bool made_ = false;
+};
+
 class DataApiServer : public ::testing::Test {
  protected:
-  void start(std::vector<std::string> extra = {}) {
+  // `tls`: how the test's connections speak to a server started with
+  // --tls-cert and --tls-key.
+  void start(std::vector<std::string> extra = {}, std::optional<ClientTls> tls = std::nullopt) {
     std::vector<std::string> args{kServer};
     args.insert(args.end(), extra.begin(), extra.end());
     server_ = std::make_unique<ServerProcess>(args);
-    conn_ = std::make_unique<HttpConnection>(server_->port());
+    tls_ = std::move(tls);
+    reconnect();
   }
+  void reconnect() { conn_ = std::make_unique<HttpConnection>(server_->port(), tls_); }
 
   unsigned short port() const { return server_->port(); }
 
@@ -78,6 +119,7 @@ class DataApiServer : public ::testing::Test {
   json::value stats() { return conn_->request("GET", "/_test/stats", "", {}).json(); }
 
   std::unique_ptr<ServerProcess> server_;
+  std::optional<ClientTls> tls_;
   std::unique_ptr<HttpConnection> conn_;
 };
 
@@ -563,6 +605,50 @@ TEST_F(DataApiServer, ScheduledFaults) {
   auto bad = conn_->request("POST", "/_test/config", R"({"fail_rate": 2, "latency_ms": 5})", {});
   EXPECT_EQ(bad.status, 400u);
   EXPECT_EQ(config(json::object()).at("latency_ms"), 0);
+}
+
+TEST_F(DataApiServer, ServesHttpsWithTlsCertAndKey) {
+  const SelfSignedCertificate certificate;
+  ASSERT_TRUE(certificate.made()) << "the openssl command could not make a certificate";
+  start({"--tls-cert", certificate.cert(), "--tls-key", certificate.key()}, ClientTls{certificate.cert()});
+  EXPECT_EQ(server_->listening_line(), "listening on 127.0.0.1:" + std::to_string(port()));
+  create_collection();
+  EXPECT_EQ(coll({{"insertOne", {{"document", {{"_id", "a"}}}}}}).at("status").at("insertedIds"), json::array{"a"});
+  EXPECT_EQ(coll({{"countDocuments", {{"filter", json::object()}}}}).at("status").at("count"), 1);
+  EXPECT_EQ(stats().at("commands").at("insertOne"), 1);  // /_test/* on the same listener
+  // Without the certificate as CA, or for another name, it does not verify.
+  EXPECT_THROW(HttpConnection(port(), ClientTls{}), boost::system::system_error);
+  EXPECT_THROW(HttpConnection(port(), ClientTls{certificate.cert(), "example.com"}), boost::system::system_error);
+  // Plain HTTP gets no HTTP answer.
+  EXPECT_THROW(HttpConnection(port()).post(kCollPath, R"({"countDocuments":{"filter":{}}})"),
+               boost::system::system_error);
+
+  // The faults behave over TLS as over plain HTTP.
+  config({{"fault", "truncated_json"}, {"next", 1}});
+  auto r = conn_->post(kCollPath, R"({"countDocuments":{"filter":{}}})");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_TRUE(r.json().is_null()) << r.body;
+  config({{"fault", "reset"}, {"next", 1}});
+  EXPECT_THROW(conn_->post(kCollPath, R"({"countDocuments":{"filter":{}}})"), boost::system::system_error);
+  reconnect();
+  config({{"fault", "reset_mid_body"}, {"next", 1}});
+  EXPECT_THROW(conn_->post(kCollPath, R"({"countDocuments":{"filter":{}}})"), boost::system::system_error);
+  reconnect();
+  config({{"fault", "timeout"}, {"next", 1}, {"timeout_hold_ms", 300}});
+  const auto begin = std::chrono::steady_clock::now();
+  EXPECT_THROW(conn_->post(kCollPath, R"({"countDocuments":{"filter":{}}})"), boost::system::system_error);
+  EXPECT_GE(std::chrono::steady_clock::now() - begin, std::chrono::milliseconds(250));
+  reconnect();
+  EXPECT_EQ(coll({{"countDocuments", {{"filter", json::object()}}}}).at("status").at("count"), 1);
+  conn_.reset();
+  EXPECT_EQ(server_->stop(), 0);
+}
+
+TEST_F(DataApiServer, TlsFlagsGoTogether) {
+  EXPECT_EQ(exit_status_of("--tls-cert /nonexistent/cert.pem"), 2);
+  EXPECT_EQ(exit_status_of("--tls-key /nonexistent/key.pem"), 2);
+  // Both given but unreadable: the server does not start.
+  EXPECT_EQ(exit_status_of("--tls-cert /nonexistent/cert.pem --tls-key /nonexistent/key.pem"), 1);
 }
 
 TEST_F(DataApiServer, VerboseLogNeverShowsTheToken) {

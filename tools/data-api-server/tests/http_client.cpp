@@ -1,8 +1,10 @@
 #include "http_client.h"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 namespace bytestore::dataapi::testing {
 
@@ -16,19 +18,54 @@ boost::json::value HttpResult::json() const {
   return ec ? boost::json::value(nullptr) : v;
 }
 
+namespace {
+
+template <class Stream>
+HttpResult exchange(Stream& stream, beast::flat_buffer& buffer, http::request<http::string_body>& req) {
+  http::write(stream, req);
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  http::read(stream, buffer, parser);
+  HttpResult result;
+  result.status = parser.get().result_int();
+  result.body = parser.get().body();
+  for (const auto& field : parser.get()) result.headers[std::string(field.name_string())] = std::string(field.value());
+  return result;
+}
+
+}  // namespace
+
 struct HttpConnection::Impl {
   net::io_context ioc;
-  beast::tcp_stream stream{ioc};
+  beast::tcp_stream plain{ioc};
+  std::optional<net::ssl::context> tls_context;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
+
+  beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*tls) : plain; }
 };
 
-HttpConnection::HttpConnection(unsigned short port) : impl_(std::make_unique<Impl>()) {
-  impl_->stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+HttpConnection::HttpConnection(unsigned short port, const std::optional<ClientTls>& tls)
+    : impl_(std::make_unique<Impl>()) {
+  const net::ip::tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port);
+  if (!tls) {
+    impl_->plain.connect(endpoint);
+    return;
+  }
+  auto& context = impl_->tls_context.emplace(net::ssl::context::tls_client);
+  if (tls->ca_file.empty()) context.set_default_verify_paths();
+  else context.load_verify_file(tls->ca_file);
+  auto& stream = impl_->tls.emplace(impl_->ioc, context);
+  stream.set_verify_mode(net::ssl::verify_peer);
+  stream.set_verify_callback(net::ssl::host_name_verification(tls->host));
+  SSL_set_tlsext_host_name(stream.native_handle(), tls->host.c_str());
+  beast::get_lowest_layer(stream).connect(endpoint);
+  stream.handshake(net::ssl::stream_base::client);
 }
 
 HttpConnection::~HttpConnection() {
   beast::error_code ignored;
-  impl_->stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  impl_->tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
 }
 
 HttpResult HttpConnection::request(const std::string& method, const std::string& target, const std::string& body,
@@ -39,15 +76,8 @@ HttpResult HttpConnection::request(const std::string& method, const std::string&
   req.body() = body;
   req.keep_alive(true);
   req.prepare_payload();
-  http::write(impl_->stream, req);
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
-  http::read(impl_->stream, impl_->buffer, parser);
-  HttpResult result;
-  result.status = parser.get().result_int();
-  result.body = parser.get().body();
-  for (const auto& field : parser.get()) result.headers[std::string(field.name_string())] = std::string(field.value());
-  return result;
+  if (impl_->tls) return exchange(*impl_->tls, impl_->buffer, req);
+  return exchange(impl_->plain, impl_->buffer, req);
 }
 
 HttpResult HttpConnection::post(const std::string& target, const std::string& body, const std::string& token) {

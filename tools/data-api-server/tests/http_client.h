@@ -1,11 +1,12 @@
 // A small synchronous HTTP/1.1 client (Boost.Beast) for the server tests:
-// one keep-alive connection to 127.0.0.1.
+// one keep-alive connection to 127.0.0.1, plain or TLS.
 #pragma once
 
 #include <boost/json.hpp>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace bytestore::dataapi::testing {
@@ -18,9 +19,18 @@ struct HttpResult {
   boost::json::value json() const;
 };
 
+// TLS for a connection: the server's certificate must verify against
+// `ca_file` (empty: the system's default CAs) for the name `host`.
+struct ClientTls {
+  std::string ca_file;
+  std::string host = "localhost";
+};
+
 class HttpConnection {
  public:
-  explicit HttpConnection(unsigned short port);
+  // Throws boost::system::system_error when it cannot connect or the TLS
+  // handshake fails (a certificate that does not verify).
+  explicit HttpConnection(unsigned short port, const std::optional<ClientTls>& tls = std::nullopt);
   ~HttpConnection();
 
   // Sends a request and reads the answer; throws boost::system::system_error
