@@ -15,36 +15,48 @@ std::string show(const json::value& v) {
   return v.is_string() ? "'" + std::string(v.get_string()) + "'" : json::serialize(v);
 }
 
-// Codes that servers before 1.0.26 used for the same conditions.
-const std::map<std::string, std::string>& legacy_codes() {
-  static const std::map<std::string, std::string> codes = {
-      {"FILTER_INVALID_EXPRESSION", "INVALID_FILTER_EXPRESSION"},
-      {"FILTER_UNSUPPORTED_OPERATOR", "UNSUPPORTED_FILTER_OPERATION"},
-      {"FILTER_PATH_UNINDEXED", "UNINDEXED_FILTER_PATH"},
-      {"FILTER_ID_NOT_INDEXED", "ID_NOT_INDEXED"},
-      {"UNKNOWN_KEYSPACE", "KEYSPACE_DOES_NOT_EXIST"},
-      {"UNKNOWN_COLLECTION_OR_TABLE", "COLLECTION_NOT_EXIST"},
-      {"COMMAND_FIELD_VALUE_INVALID", "COMMAND_FIELD_INVALID"},
-      {"UNSUPPORTED_SCHEMA_NAME", "INVALID_COLLECTION_NAME"},
-      {"INVALID_CREATE_COLLECTION_OPTIONS", "INVALID_CREATE_COLLECTION_OPTIONS"},
-  };
-  return codes;
-}
+struct OlderCode {
+  const char* current;
+  const char* older;
+  unsigned since;  // the first release with the current code
+};
+
+// What releases before `since` called these conditions.
+constexpr OlderCode kOlderCodes[] = {
+    {"FILTER_INVALID_EXPRESSION", "INVALID_FILTER_EXPRESSION", ServerVersion::kCurrentCodes},
+    {"FILTER_UNSUPPORTED_OPERATOR", "UNSUPPORTED_FILTER_OPERATION", ServerVersion::kCurrentCodes},
+    {"FILTER_PATH_UNINDEXED", "UNINDEXED_FILTER_PATH", ServerVersion::kCurrentCodes},
+    {"FILTER_ID_NOT_INDEXED", "ID_NOT_INDEXED", ServerVersion::kCurrentCodes},
+    {"UNKNOWN_KEYSPACE", "KEYSPACE_DOES_NOT_EXIST", ServerVersion::kCurrentCodes},
+    {"COMMAND_FIELD_VALUE_INVALID", "COMMAND_FIELD_INVALID", ServerVersion::kCurrentCodes},
+    {"UNSUPPORTED_SCHEMA_NAME", "INVALID_COLLECTION_NAME", ServerVersion::kCurrentCodes},
+    {"UNEXPECTED_SERVER_ERROR", "SERVER_UNHANDLED_ERROR", ServerVersion::kCurrentCodes},
+    {"SHRED_BAD_DOCID_VALUE", "SHRED_BAD_DOCID_EMPTY_STRING", ServerVersion::kCurrentCodes},
+    {"TIMEOUT_READING_DATA", "SERVER_DRIVER_TIMEOUT", ServerVersion::kCurrentCodes},
+    {"TIMEOUT_WRITING_DATA", "SERVER_DRIVER_TIMEOUT", ServerVersion::kCurrentCodes},
+    {"UNAVAILABLE_DATABASE", "SERVER_QUERY_EXECUTION_FAILURE", ServerVersion::kCurrentCodes},
+    {"UNKNOWN_COLLECTION_OR_TABLE", "COLLECTION_NOT_EXIST", ServerVersion::kUnknownCollectionName},
+};
 
 }  // namespace
 
-json::object error_to_json(const ApiError& error, bool legacy, std::mt19937_64& rng) {
+std::string error_code_of(const std::string& code, ServerVersion version) {
+  for (const auto& c : kOlderCodes)
+    if (code == c.current && !version.at_least(c.since)) return c.older;
+  return code;
+}
+
+json::object error_to_json(const ApiError& error, ServerVersion version, std::mt19937_64& rng) {
   json::object out;
-  if (legacy) {
-    const auto it = legacy_codes().find(error.code);
+  if (!version.at_least(ServerVersion::kErrorObjects)) {
     out["message"] = error.title + ": " + error.detail;
-    out["errorCode"] = it == legacy_codes().end() ? error.code : it->second;
+    out["errorCode"] = error_code_of(error.code, version);
     return out;
   }
   out["id"] = random_uuid(rng);
   out["family"] = error.family;
   out["scope"] = error.scope;
-  out["errorCode"] = error.code;
+  out["errorCode"] = error_code_of(error.code, version);
   out["title"] = error.title;
   out["message"] = error.detail;
   if (!error.document_ids.empty()) out["documentIds"] = json::array(error.document_ids.begin(), error.document_ids.end());

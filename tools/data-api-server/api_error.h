@@ -1,7 +1,7 @@
 // Command errors as the Data API reports them: HTTP 200 with an `errors`
 // array of {id, family, scope, errorCode, title, message, documentIds?}.
-// In older-server mode (--legacy) errors take the shape and the codes of
-// servers before 1.0.26: only {message, errorCode}.
+// Copying an older server (--server-version, --legacy), errors take the
+// codes of that release and, before 1.0.19, the shape {message, errorCode}.
 #pragma once
 
 #include <boost/json.hpp>
@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "server_version.h"
 
 namespace bytestore::dataapi {
 
@@ -28,8 +30,11 @@ struct ApiError : std::runtime_error {
   std::vector<json::value> document_ids;
 };
 
-// The JSON object of one error; `rng` makes its id.
-json::object error_to_json(const ApiError& error, bool legacy, std::mt19937_64& rng);
+// The code `version` used for what current servers call `code`.
+std::string error_code_of(const std::string& code, ServerVersion version);
+
+// The JSON object of one error as `version` sends it; `rng` makes its id.
+json::object error_to_json(const ApiError& error, ServerVersion version, std::mt19937_64& rng);
 
 // The errors this server raises, by Data API errorCode.
 namespace errors {

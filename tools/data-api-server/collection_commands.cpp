@@ -42,7 +42,7 @@ std::optional<std::size_t> count_option(const json::object& options, const char*
 }
 
 Filter compile_filter(const CommandContext& ctx, const Collection& c, const json::object& args) {
-  const FilterRules rules{&c.indexing, ctx.knobs.max_in_values, ctx.knobs.legacy};
+  const FilterRules rules{&c.indexing, ctx.knobs.max_in_values, ctx.knobs.version.at_least(ServerVersion::kIdRanges)};
   return Filter::compile(argument(args, "filter"), rules);
 }
 
@@ -508,8 +508,9 @@ CommandResponse commands::find_documents(CommandContext& ctx, const json::object
   auto state = decode_page_state(argument(options, "pageState"));
 
   // Current servers answer an _id $in in one page; older ones page it.
-  std::size_t page = (filter.id_set() && !ctx.knobs.legacy) ? std::numeric_limits<std::size_t>::max()
-                                                            : ctx.knobs.find_page_size();
+  std::size_t page = (filter.id_set() && ctx.knobs.version.at_least(ServerVersion::kIdRanges))
+                         ? std::numeric_limits<std::size_t>::max()
+                         : ctx.knobs.find_page_size();
   if (limit > 0) page = std::min(page, limit > state.returned ? limit - state.returned : 0);
 
   json::array documents;

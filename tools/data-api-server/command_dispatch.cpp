@@ -66,13 +66,13 @@ CommandResponse run_command(CommandContext& ctx, const std::string& name, const 
   return handler(ctx, args);
 }
 
-json::object response_envelope(const CommandResponse& response, bool legacy, std::mt19937_64& rng) {
+json::object response_envelope(const CommandResponse& response, ServerVersion version, std::mt19937_64& rng) {
   json::object body;
   if (response.data) body["data"] = *response.data;
   if (!response.status.empty()) body["status"] = response.status;
   if (!response.errors.empty()) {
     json::array list;
-    for (const auto& e : response.errors) list.emplace_back(error_to_json(e, legacy, rng));
+    for (const auto& e : response.errors) list.emplace_back(error_to_json(e, version, rng));
     body["errors"] = std::move(list);
   }
   return body;

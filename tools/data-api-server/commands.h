@@ -41,7 +41,7 @@ struct CommandResponse {
 CommandResponse run_command(CommandContext& ctx, const std::string& name, const json::object& args);
 
 // The response body: {"data"?, "status"?, "errors"?}, empty parts left out.
-json::object response_envelope(const CommandResponse& response, bool legacy, std::mt19937_64& rng);
+json::object response_envelope(const CommandResponse& response, ServerVersion version, std::mt19937_64& rng);
 
 // Levels of the path a command was sent to.
 enum class CommandLevel { kDatabase, kKeyspace, kCollection };

@@ -90,7 +90,7 @@ bool DataApiService::token_accepted(const std::optional<std::string>& token) con
 }
 
 HttpReply DataApiService::error_reply(unsigned status, const ApiError& error) {
-  return json_reply(status, json::object{{"errors", json::array{error_to_json(error, knobs_.legacy, rng_)}}});
+  return json_reply(status, json::object{{"errors", json::array{error_to_json(error, knobs_.version, rng_)}}});
 }
 
 HttpReply DataApiService::body_too_large(std::size_t limit) {
@@ -176,11 +176,11 @@ HttpReply DataApiService::run(const std::string& keyspace, const std::string& co
     if (!member.value().is_object())
       throw errors::request_structure_mismatch("the command '" + std::string(member.key()) + "' must be an object");
     body = response_envelope(run_command(ctx, std::string(member.key()), member.value().get_object()),
-                             knobs_.legacy, rng_);
+                             knobs_.version, rng_);
   } catch (const ApiError& e) {
-    body = json::object{{"errors", json::array{error_to_json(e, knobs_.legacy, rng_)}}};
+    body = json::object{{"errors", json::array{error_to_json(e, knobs_.version, rng_)}}};
   } catch (const std::exception& e) {
-    body = json::object{{"errors", json::array{error_to_json(errors::server_unhandled(e.what()), knobs_.legacy, rng_)}}};
+    body = json::object{{"errors", json::array{error_to_json(errors::server_unhandled(e.what()), knobs_.version, rng_)}}};
   }
   return json_reply(200, body);
 }

@@ -84,7 +84,7 @@ Filter::Node Filter::compile_object(const json::object& clause, const FilterRule
 void Filter::compile_path(Node& into, const std::string& path, const json::value& condition,
                           const FilterRules& rules, bool under_or) {
   const bool is_id = path == "_id";
-  if (is_id && under_or && !rules.legacy)
+  if (is_id && under_or && rules.string_ranges)
     throw errors::filter_invalid_expression(
         "cannot filter on '_id' field within '$or', ID field can not be used with '$or' operator");
   std::vector<std::pair<std::string, const json::value*>> conditions;
@@ -115,7 +115,7 @@ void Filter::compile_path(Node& into, const std::string& path, const json::value
     if (is_range(op)) {
       const bool number_or_date =
           operand->is_number() || (operand->is_object() && operand->get_object().contains("$date"));
-      if (rules.legacy && !number_or_date)
+      if (!rules.string_ranges && !number_or_date)
         throw errors::filter_invalid_expression(op + " operator must have `DATE` or `NUMBER` value");
       if (!number_or_date && !operand->is_string() && !operand->is_bool())
         throw errors::filter_invalid_expression(op + " operator must have `DATE` or `NUMBER` or `TEXT` or "

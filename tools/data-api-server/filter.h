@@ -19,8 +19,9 @@ namespace json = boost::json;
 struct FilterRules {
   const IndexingPolicy* indexing = nullptr;
   std::size_t max_in_values = 100;
-  // Servers before 1.0.26: range operators take only numbers and dates.
-  bool legacy = false;
+  // Servers from 1.0.26: range operators take strings (and booleans) too,
+  // and _id is refused inside $or.
+  bool string_ranges = true;
 };
 
 class Filter {

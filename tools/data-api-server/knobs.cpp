@@ -19,8 +19,8 @@ constexpr std::array<std::pair<std::string_view, Fault>, 9> kFaultNames = {{
     {"errors_200", Fault::kErrors200},
 }};
 
-constexpr std::array<std::string_view, 13> kKnobNames = {
-    "latency_ms", "fail_rate",       "fail_modes",          "timeout_hold_ms", "legacy",
+constexpr std::array<std::string_view, 14> kKnobNames = {
+    "latency_ms", "fail_rate",       "fail_modes",          "timeout_hold_ms", "legacy", "server_version",
     "max_insert_many", "page_size",  "max_in_values",       "max_delete_per_call",
     "max_count",  "max_collections", "seed",                "verbose"};
 
@@ -104,7 +104,9 @@ std::string fault_name(Fault fault) {
 }
 
 // Servers from 1.0.47 page finds by 50, older ones by 20.
-std::size_t Knobs::find_page_size() const { return page_size.value_or(legacy ? 20 : 50); }
+std::size_t Knobs::find_page_size() const {
+  return page_size.value_or(version.at_least(ServerVersion::kPagesOf50) ? 50 : 20);
+}
 
 bool is_knob(std::string_view key) {
   for (const auto& name : kKnobNames)
@@ -124,7 +126,11 @@ void set_knob(Knobs& knobs, std::string_view key, const json::value& value) {
   } else if (key == "timeout_hold_ms") {
     knobs.timeout_hold_ms = static_cast<int>(count_of(key, value, 0));
   } else if (key == "legacy") {
-    knobs.legacy = bool_of(key, value);
+    knobs.version.patch = bool_of(key, value) ? ServerVersion::kOldest : ServerVersion::kNewest;
+  } else if (key == "server_version") {
+    const auto version = value.is_string() ? ServerVersion::parse(value.get_string()) : std::nullopt;
+    if (!version) invalid(key, "expected a release such as \"1.0.35\"");
+    knobs.version = *version;
   } else if (key == "max_insert_many") {
     knobs.max_insert_many = count_of(key, value, 1);
   } else if (key == "page_size") {
@@ -156,7 +162,8 @@ json::object knobs_to_json(const Knobs& knobs) {
       {"fail_rate", knobs.fail_rate},
       {"fail_modes", std::move(modes)},
       {"timeout_hold_ms", knobs.timeout_hold_ms},
-      {"legacy", knobs.legacy},
+      {"server_version", knobs.version.to_string()},
+      {"legacy", !knobs.version.at_least(ServerVersion::kOldest + 1)},
       {"max_insert_many", knobs.max_insert_many},
       {"page_size", knobs.find_page_size()},
       {"max_in_values", knobs.max_in_values},

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "server_version.h"
+
 namespace bytestore::dataapi {
 
 namespace json = boost::json;
@@ -40,9 +42,9 @@ struct Knobs {
   double fail_rate = 0;         // 0..1: fraction of requests failed with one of fail_modes
   std::vector<Fault> fail_modes = {Fault::kStatus429, Fault::kStatus503};
   int timeout_hold_ms = 60000;  // how long a "timeout" holds the request
-  bool legacy = false;          // older-server behaviour
+  ServerVersion version;        // the real server release copied; "legacy": the oldest
   std::size_t max_insert_many = 100;
-  std::optional<std::size_t> page_size;  // none: 50, or 20 for legacy servers
+  std::optional<std::size_t> page_size;  // none: the default of `version`
   std::size_t max_in_values = 100;
   std::size_t max_delete_per_call = 20;  // deleteMany and updateMany
   std::size_t max_count = 1000;          // countDocuments

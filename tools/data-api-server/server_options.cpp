@@ -24,9 +24,12 @@ Options:
                          reset_mid_body,truncated_json,errors_200 (default 429,503)
   --timeout-hold-ms N    how long a "timeout" holds a request (default 60000)
   --seed S               makes the failure draw deterministic
-  --legacy               older-server behaviour: _id $in paged, no string ranges
+  --server-version 1.0.N behave as that release of the real server (default 1.0.51;
+                         changes copied at 1.0.19, 1.0.26, 1.0.35, 1.0.41, 1.0.47)
+  --legacy               the same as --server-version 1.0.18: old error shape and
+                         codes, _id $in paged, no string ranges, pages of 20
   --max-insert-many N    documents per insertMany (default 100)
-  --page-size N          documents per find page (default 50; 20 with --legacy)
+  --page-size N          documents per find page (default 50; 20 before 1.0.47)
   --max-in-values N      values per $in / $nin (default 100)
   --max-delete-per-call N  documents per deleteMany / updateMany call (default 20)
   --max-count N          countDocuments limit (default 1000)

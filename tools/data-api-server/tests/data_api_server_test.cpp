@@ -348,6 +348,65 @@ TEST_F(DataApiServer, LegacyModePagesInAndRejectsStringRanges) {
   EXPECT_EQ(r.at("data").at("documents").as_array().size(), 50u);
 }
 
+// Each change copied from the real server happens at its release.
+TEST_F(DataApiServer, ServerVersionSelectsBehaviourByRelease) {
+  start({"--server-version", "1.0.25"});
+  create_collection({{"indexing", {{"allow", json::array{"_id"}}}}});
+  insert_keys(60);
+  json::array ids;
+  for (int i = 0; i < 60; ++i) ids.push_back(json::value(key(i)));
+  const json::value in_filter = {{"_id", {{"$in", ids}}}};
+  const json::value range_filter = {{"_id", {{"$gte", "k"}, {"$lt", "l"}}}};
+  auto find_count = [&](const json::value& filter) {
+    return coll({{"find", {{"filter", filter}}}}).at("data").at("documents").as_array().size();
+  };
+  auto missing_collection = [&] { return command("/v1/default_keyspace/nope", {{"findOne", json::object()}}); };
+
+  // 1.0.25: error objects, but no string ranges on _id and $in paged by 20.
+  auto r = coll({{"find", {{"filter", range_filter}}}});
+  EXPECT_EQ(error_code(r), "INVALID_FILTER_EXPRESSION");
+  EXPECT_EQ(r.at("errors").at(0).at("family"), "REQUEST");
+  EXPECT_EQ(find_count(in_filter), 20u);
+  EXPECT_EQ(config(json::object()).at("server_version"), "1.0.25");
+  EXPECT_EQ(config(json::object()).at("legacy"), false);
+
+  // 1.0.26: ranges and one-page $in; still the older codes and pages of 20.
+  config({{"server_version", "1.0.26"}});
+  EXPECT_EQ(find_count(range_filter), 20u);
+  EXPECT_EQ(find_count(in_filter), 60u);
+  EXPECT_EQ(error_code(coll({{"find", {{"filter", {{"_id", {{"$size", 1}}}}}}}})), "UNSUPPORTED_FILTER_OPERATION");
+  EXPECT_EQ(error_code(missing_collection()), "COLLECTION_NOT_EXIST");
+  EXPECT_EQ(error_code(command("/v1/nope/kv", {{"findOne", json::object()}})), "KEYSPACE_DOES_NOT_EXIST");
+
+  // 1.0.35: the current codes, except the collection-not-found one.
+  config({{"server_version", "1.0.35"}});
+  EXPECT_EQ(error_code(coll({{"find", {{"filter", {{"_id", {{"$size", 1}}}}}}}})), "FILTER_UNSUPPORTED_OPERATOR");
+  EXPECT_EQ(error_code(missing_collection()), "COLLECTION_NOT_EXIST");
+  EXPECT_EQ(error_code(command("/v1/nope/kv", {{"findOne", json::object()}})), "UNKNOWN_KEYSPACE");
+
+  // 1.0.41: UNKNOWN_COLLECTION_OR_TABLE; 1.0.47: pages of 50.
+  config({{"server_version", "1.0.41"}});
+  EXPECT_EQ(error_code(missing_collection()), "UNKNOWN_COLLECTION_OR_TABLE");
+  EXPECT_EQ(find_count(json::object()), 20u);
+  config({{"server_version", "1.0.47"}});
+  EXPECT_EQ(find_count(json::object()), 50u);
+
+  // 1.0.18 (what --legacy and "legacy": true select): {message, errorCode}.
+  config({{"server_version", "1.0.18"}});
+  EXPECT_EQ(config(json::object()).at("legacy"), true);
+  EXPECT_EQ(missing_collection().at("errors").at(0).as_object().size(), 2u);
+  config({{"legacy", false}});
+  EXPECT_EQ(config(json::object()).at("server_version"), "1.0.51");
+  // Not a release: refused.
+  EXPECT_EQ(conn_->request("POST", "/_test/config", R"({"server_version": "2.1"})", {}).status, 400u);
+}
+
+TEST_F(DataApiServer, LegacyIsTheOldestRelease) {
+  start({"--legacy"});
+  EXPECT_EQ(config(json::object()).at("server_version"), "1.0.18");
+  EXPECT_EQ(exit_status_of("--server-version 1.x"), 2);
+}
+
 TEST_F(DataApiServer, DeleteManyLoopsOnMoreData) {
   start();
   create_collection({{"indexing", {{"allow", json::array{"_id"}}}}});
