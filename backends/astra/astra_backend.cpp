@@ -6,7 +6,6 @@
 #include "call_join.h"
 #include "collection_setup.h"
 #include "connection_settings.h"
-#include "prefix_range.h"
 #include "responses.h"
 
 namespace bytestore::astra {
@@ -174,8 +173,8 @@ void delete_chunk(DataApiClient& client, std::shared_ptr<CallJoin> join, json::o
 }
 
 // Lists keys a page at a time with only _id projected: values are never
-// downloaded. A prefix is a server-side _id range; servers that reject
-// string ranges get a full scan filtered here.
+// downloaded. A prefix is a server-side _id lower bound; servers that
+// reject string ranges get a full scan filtered here.
 class AstraCursor final : public sdk::Cursor {
  public:
   AstraCursor(DataApiClient& client, std::string prefix) : client_(client), prefix_(std::move(prefix)) {
@@ -205,11 +204,12 @@ class AstraCursor final : public sdk::Cursor {
     }
   }
 
+  // One-sided: the Data API allows one expression on _id per filter
+  // (FILTER_MULTIPLE_ID_FILTER for $gte with $lt), so keys past the prefix
+  // come too and are dropped here.
   json::object filter() const {
     if (!range_) return {};
-    json::object range{{"$gte", prefix_}};
-    if (auto upper = prefix_successor(prefix_)) range["$lt"] = *upper;
-    return {{"_id", std::move(range)}};
+    return {{"_id", {{"$gte", prefix_}}}};
   }
 
   DataApiClient& client_;

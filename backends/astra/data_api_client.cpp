@@ -16,12 +16,14 @@ std::string string_at(const json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-// From the Data API's errors.yaml: DATABASE-scope errors it says are safe
-// to retry.
+// From the Data API's errors.yaml: the DATABASE-scope errors it says are
+// safe to retry. UNKNOWN_KEYSPACE is among them only in that scope (the
+// database lost sight of it); in scope SCHEMA it means what it says.
 constexpr std::string_view kRetryableErrorCodes[] = {
-    "FAILED_CONCURRENT_OPERATIONS", "FAILED_READ_REQUEST",     "FAILED_TO_CONNECT_TO_DATABASE",
-    "FAILED_WRITE_REQUEST",         "TIMEOUT_READING_DATA",    "TIMEOUT_WRITING_DATA",
-    "UNAVAILABLE_DATABASE",
+    "COUNT_READ_FAILED",      "FAILED_COMPARE_AND_SET", "FAILED_CONCURRENT_OPERATIONS",
+    "FAILED_READ_REQUEST",    "FAILED_TO_CONNECT_TO_DATABASE", "FAILED_TO_READ_METADATA",
+    "FAILED_TRUNCATION",      "FAILED_WRITE_REQUEST",   "TIMEOUT_READING_DATA",
+    "TIMEOUT_WRITING_DATA",   "UNAVAILABLE_DATABASE",
 };
 
 bool retryable_status(long status) {
@@ -90,6 +92,7 @@ CommandResult parse_envelope(std::string_view body) {
       error.code = string_at(e.as_object(), "errorCode");
       error.message = string_at(e.as_object(), "message");
       error.family = string_at(e.as_object(), "family");
+      error.scope = string_at(e.as_object(), "scope");
       if (auto* ids = e.as_object().if_contains("documentIds"); ids && ids->is_array())
         for (const json::value& id : ids->as_array())
           if (id.is_string()) error.document_ids.emplace_back(id.get_string());
@@ -121,9 +124,10 @@ void raise_errors(const CommandResult& result, std::string_view command) {
   throw Error(code, text);
 }
 
-bool is_retryable_error(std::string_view code) {
+bool is_retryable_error(const ApiError& error) {
+  if (error.code == "UNKNOWN_KEYSPACE") return error.family == "SERVER" && error.scope == "DATABASE";
   for (std::string_view retryable : kRetryableErrorCodes)
-    if (code == retryable) return true;
+    if (error.code == retryable) return true;
   return false;
 }
 
@@ -132,7 +136,7 @@ bool is_retryable_failure(const CommandResult& result) {
       result.status.contains("insertedIds"))
     return false;
   for (const ApiError& e : result.errors)
-    if (!is_retryable_error(e.code) || !e.document_ids.empty()) return false;
+    if (!is_retryable_error(e)) return false;
   return true;
 }
 

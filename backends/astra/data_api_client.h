@@ -19,6 +19,7 @@ struct ApiError {
   std::string code;  // errorCode, e.g. DOCUMENT_ALREADY_EXISTS
   std::string message;
   std::string family;  // REQUEST | SERVER, empty from old servers
+  std::string scope;   // e.g. DATABASE, DOCUMENT, SCHEMA; empty from old servers
   std::vector<std::string> document_ids;
 };
 
@@ -37,14 +38,15 @@ CommandResult parse_envelope(std::string_view body);
 // Throws the Error that stands for `result.errors[0]` of `command`, if any.
 void raise_errors(const CommandResult& result, std::string_view command);
 
-// Whether the server says a failure with this errorCode is safe to retry:
-// the database timed out or was unreachable (reported at HTTP 200). A
-// write that timed out may still have been applied.
-bool is_retryable_error(std::string_view code);
+// Whether the server says this failure is safe to retry: the database
+// timed out, was unreachable or could not finish (reported at HTTP 200).
+// A write that timed out may still have been applied.
+bool is_retryable_error(const ApiError& error);
 
-// True when `result` failed as a whole for a retryable reason and reports
-// nothing done: every error is retryable and none is tied to a document.
-// Per-document failures are left to the caller, which knows what to resend.
+// True when every error of `result` is retryable and it reports no
+// per-document outcome (insertedIds, documentResponses): the command is sent
+// again as a whole. An insert's per-document failures are left to the
+// caller, which knows which documents to send again.
 bool is_retryable_failure(const CommandResult& result);
 
 // The first value of a command object's only member, e.g. "find".

@@ -64,7 +64,7 @@ void classify(InsertOutcome& outcome, std::size_t i, const ApiError* error,
               std::span<const std::string> keys) {
   if (error && error->code == "DOCUMENT_ALREADY_EXISTS") {
     outcome.existing.push_back(i);
-  } else if (error && is_retryable_error(error->code)) {
+  } else if (error && is_retryable_error(*error)) {
     if (outcome.retry.empty()) outcome.retry_reason = error->code + ": " + error->message;
     outcome.retry.push_back(i);
   } else {
@@ -108,7 +108,7 @@ InsertOutcome read_insert_outcome(const CommandResult& result, std::span<const s
     if (e.document_ids.empty()) {
       // Not tied to a document: retryable ones stand for every document
       // not reported written; anything else fails the call.
-      if (!is_retryable_error(e.code)) raise_errors(CommandResult{{}, {}, {e}}, "insertMany");
+      if (!is_retryable_error(e)) raise_errors(CommandResult{{}, {}, {e}}, "insertMany");
       if (!unattached_retryable) unattached_retryable = &e;
       continue;
     }

@@ -6,21 +6,10 @@
 #include "base64.h"
 #include "connection_settings.h"
 #include "document_batches.h"
-#include "prefix_range.h"
 #include "responses.h"
 
 namespace bytestore::astra {
 namespace {
-
-TEST(PrefixSuccessor, IncrementsTheLastCodePoint) {
-  EXPECT_EQ(prefix_successor("ab"), "ac");
-  EXPECT_EQ(prefix_successor("a\x7f"), "a\xc2\x80");          // U+007F -> U+0080
-  EXPECT_EQ(prefix_successor("caf\xc3\xa9"), "caf\xc3\xaa");  // é -> ê
-  EXPECT_EQ(prefix_successor("\xed\x9f\xbf"), "\xee\x80\x80");  // U+D7FF -> U+E000
-  EXPECT_EQ(prefix_successor("a\xf4\x8f\xbf\xbf"), "b");     // U+10FFFF carries
-  EXPECT_EQ(prefix_successor("\xf4\x8f\xbf\xbf"), std::nullopt);
-  EXPECT_EQ(prefix_successor(std::string("a\0", 2)), std::string("a\x01", 2));
-}
 
 TEST(Base64, RoundTripsAndRefusesNonCanonicalText) {
   std::string all;
@@ -149,18 +138,29 @@ TEST(InsertResponses, RetryableFailuresAreSentAgainExistingOnesReplaced) {
 }
 
 TEST(RetryableErrors, OnlyWholeCommandFailuresOfRetryableCodes) {
-  for (const char* code : {"TIMEOUT_READING_DATA", "TIMEOUT_WRITING_DATA", "UNAVAILABLE_DATABASE",
-                           "FAILED_TO_CONNECT_TO_DATABASE", "FAILED_READ_REQUEST",
-                           "FAILED_WRITE_REQUEST", "FAILED_CONCURRENT_OPERATIONS"})
-    EXPECT_TRUE(is_retryable_error(code)) << code;
+  auto error = [](std::string code, std::string family = "SERVER", std::string scope = "DATABASE") {
+    return ApiError{std::move(code), "m", std::move(family), std::move(scope), {}};
+  };
+  for (const char* code :
+       {"COUNT_READ_FAILED", "FAILED_COMPARE_AND_SET", "FAILED_CONCURRENT_OPERATIONS",
+        "FAILED_READ_REQUEST", "FAILED_TO_CONNECT_TO_DATABASE", "FAILED_TO_READ_METADATA",
+        "FAILED_TRUNCATION", "FAILED_WRITE_REQUEST", "TIMEOUT_READING_DATA", "TIMEOUT_WRITING_DATA",
+        "UNAVAILABLE_DATABASE", "UNKNOWN_KEYSPACE"})
+    EXPECT_TRUE(is_retryable_error(error(code))) << code;
   for (const char* code : {"UNEXPECTED_SERVER_ERROR", "SERVER_UNHANDLED_ERROR", "DOCUMENT_ALREADY_EXISTS",
-                           "COLLECTION_NOT_EXIST", "TIMEOUT", ""})
-    EXPECT_FALSE(is_retryable_error(code)) << code;
+                           "COLLECTION_NOT_EXIST", "INVALID_DATABASE_QUERY", "TIMEOUT", ""})
+    EXPECT_FALSE(is_retryable_error(error(code))) << code;
+  // A keyspace the request named that does not exist is no database hiccup.
+  EXPECT_FALSE(is_retryable_error(error("UNKNOWN_KEYSPACE", "REQUEST", "SCHEMA")));
+  EXPECT_FALSE(is_retryable_error(error("UNKNOWN_KEYSPACE", "", "")));
   EXPECT_TRUE(is_retryable_failure(parse_envelope(R"({"errors":[{"errorCode":"TIMEOUT_READING_DATA"}]})")));
   EXPECT_FALSE(is_retryable_failure(parse_envelope(
       R"({"errors":[{"errorCode":"TIMEOUT_READING_DATA"},{"errorCode":"UNEXPECTED_SERVER_ERROR"}]})")));
-  EXPECT_FALSE(is_retryable_failure(
-      parse_envelope(R"({"errors":[{"errorCode":"TIMEOUT_WRITING_DATA","documentIds":["a"]}]})")));
+  // Updates and deletes name the documents of a failure; sent again whole.
+  EXPECT_TRUE(is_retryable_failure(parse_envelope(
+      R"({"status":{"deletedCount":3},"errors":[{"errorCode":"TIMEOUT_WRITING_DATA","documentIds":["a"]}]})")));
+  EXPECT_FALSE(is_retryable_failure(parse_envelope(
+      R"({"status":{"insertedIds":[]},"errors":[{"errorCode":"TIMEOUT_WRITING_DATA","documentIds":["a"]}]})")));
   EXPECT_FALSE(is_retryable_failure(parse_envelope(
       R"({"status":{"documentResponses":[]},"errors":[{"errorCode":"TIMEOUT_WRITING_DATA"}]})")));
   EXPECT_FALSE(is_retryable_failure(parse_envelope(R"({"status":{"ok":1}})")));
