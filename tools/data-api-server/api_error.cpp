@@ -183,8 +183,42 @@ ApiError unknown_collection(const std::string& keyspace, const std::string& coll
                      keyspace + "'.");
 }
 
-ApiError server_unhandled(const std::string& why) {
-  return ApiError("SERVER", "", "SERVER_UNHANDLED_ERROR", "Server failed", "Server failed: " + why + ".");
+ApiError unexpected_server_error(const std::string& why) {
+  return ApiError("SERVER", "", "UNEXPECTED_SERVER_ERROR", "Unexpected server error",
+                  "The server failed while processing the request: " + why +
+                      ". Whether a retry can succeed depends on that message.");
+}
+
+namespace {
+
+ApiError database(std::string code, std::string title, const std::string& what, const std::string& keyspace,
+                  const std::string& table, ServerVersion version, unsigned older_status) {
+  ApiError e("SERVER", "DATABASE", std::move(code), std::move(title),
+             what + " (injected by this server). Keyspace and collection: " + keyspace + "." + table +
+                 ". It is safe to retry this request.");
+  // Servers before 1.0.35 answered driver failures with a 5xx status.
+  if (!version.at_least(ServerVersion::kCurrentCodes)) e.http_status = older_status;
+  return e;
+}
+
+}  // namespace
+
+ApiError timeout_writing_data(const std::string& keyspace, const std::string& table, ServerVersion version) {
+  return database("TIMEOUT_WRITING_DATA", "Timeout writing data to the database",
+                  "A database query of the command timed out before enough replicas confirmed the write", keyspace,
+                  table, version, 504);
+}
+
+ApiError timeout_reading_data(const std::string& keyspace, const std::string& table, ServerVersion version) {
+  return database("TIMEOUT_READING_DATA", "Timeout reading data from the database",
+                  "A database query of the command timed out before enough replicas answered", keyspace, table,
+                  version, 504);
+}
+
+ApiError unavailable_database(const std::string& keyspace, const std::string& table, ServerVersion version) {
+  return database("UNAVAILABLE_DATABASE", "The database is unavailable",
+                  "The database refused to start a query of the command: not enough replicas were available",
+                  keyspace, table, version, 500);
 }
 
 ApiError missing_token() {

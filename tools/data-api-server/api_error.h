@@ -28,6 +28,9 @@ struct ApiError : std::runtime_error {
   std::string title;
   std::string detail;
   std::vector<json::value> document_ids;
+  // The HTTP status of a response carrying this error: 200 but for the
+  // database failures of servers before 1.0.35 (504, 500).
+  unsigned http_status = 200;
 };
 
 // The code `version` used for what current servers call `code`.
@@ -60,7 +63,12 @@ ApiError unsupported_schema_name(const std::string& what, const std::string& nam
 ApiError too_many_collections(const std::string& name, std::size_t max, std::size_t count);
 ApiError unknown_keyspace(const std::string& keyspace);
 ApiError unknown_collection(const std::string& keyspace, const std::string& collection);
-ApiError server_unhandled(const std::string& why);
+ApiError unexpected_server_error(const std::string& why);
+// Database failures (family SERVER, scope DATABASE, safe to retry) of a
+// command on keyspace.table, as `version` reports them.
+ApiError timeout_writing_data(const std::string& keyspace, const std::string& table, ServerVersion version);
+ApiError timeout_reading_data(const std::string& keyspace, const std::string& table, ServerVersion version);
+ApiError unavailable_database(const std::string& keyspace, const std::string& table, ServerVersion version);
 ApiError missing_token();
 ApiError bad_token();
 ApiError unsupported_content_type();

@@ -406,36 +406,12 @@ CommandResponse write_one_response(const json::object& args, const OneWrite& w, 
   return r;
 }
 
-}  // namespace
-
-CommandResponse commands::insert_one(CommandContext& ctx, const json::object& args) {
+// Inserts `list` in order; `ordered` stops at the first failure (the rest
+// SKIPPED). Each failed document gets its own error with its _id in
+// documentIds; `responses` answers status.documentResponses, else
+// status.insertedIds.
+CommandResponse insert_documents(CommandContext& ctx, const json::array& list, bool ordered, bool responses) {
   auto& c = ctx.store.collection(ctx.keyspace, ctx.collection);
-  const auto& doc = document_argument(args, "document");
-  const auto* given = doc.if_contains("_id");
-  auto stored = with_id_first(doc, given != nullptr ? *given : new_id(ctx, c));
-  check_document(stored, c.indexing, ctx.limits);
-  const auto key = id_key(stored.at("_id"));
-  if (c.documents.contains(key)) throw errors::document_already_exists(stored.at("_id"));
-  CommandResponse r;
-  r.status["insertedIds"] = json::array{stored.at("_id")};
-  c.documents.emplace(key, std::move(stored));
-  return r;
-}
-
-CommandResponse commands::insert_many(CommandContext& ctx, const json::object& args) {
-  auto& c = ctx.store.collection(ctx.keyspace, ctx.collection);
-  const auto* docs = argument(args, "documents");
-  if (docs == nullptr || !docs->is_array()) throw errors::command_field_invalid("documents", "must be an array");
-  const auto& list = docs->get_array();
-  if (list.empty()) throw errors::command_field_invalid("documents", "must not be empty");
-  if (list.size() > ctx.knobs.max_insert_many)
-    throw errors::command_field_invalid("documents", "amount of documents to insert is over the max limit (" +
-                                                         std::to_string(list.size()) + " vs " +
-                                                         std::to_string(ctx.knobs.max_insert_many) + ")");
-  const auto& options = options_of(args);
-  const bool ordered = bool_option(options, "ordered", false);
-  const bool responses = bool_option(options, "returnDocumentResponses", false);
-
   enum class Outcome { kOk, kError, kSkipped };
   struct Result {
     json::value id;
@@ -456,6 +432,11 @@ CommandResponse commands::insert_many(CommandContext& ctx, const json::object& a
       result.id = stored.at("_id");
       check_document(stored, c.indexing, ctx.limits);
       const auto key = id_key(stored.at("_id"));
+      if (ctx.db_fault) {
+        // The write meets the injected failure; with `applied` it landed.
+        if (ctx.db_fault->applied && !c.documents.contains(key)) c.documents.emplace(key, std::move(stored));
+        throw database_error(*ctx.db_fault, "insertMany", ctx.keyspace, ctx.collection, ctx.knobs.version);
+      }
       if (c.documents.contains(key)) throw errors::document_already_exists(stored.at("_id"));
       c.documents.emplace(key, std::move(stored));
       result.outcome = Outcome::kOk;
@@ -493,6 +474,29 @@ CommandResponse commands::insert_many(CommandContext& ctx, const json::object& a
     r.status["insertedIds"] = std::move(ids);
   }
   return r;
+}
+
+}  // namespace
+
+CommandResponse commands::insert_one(CommandContext& ctx, const json::object& args) {
+  // One document through insertMany's path, as the real server does: a
+  // failure answers {"status": {"insertedIds": []}, "errors": [...]}.
+  const json::array one{document_argument(args, "document")};
+  return insert_documents(ctx, one, false, false);
+}
+
+CommandResponse commands::insert_many(CommandContext& ctx, const json::object& args) {
+  const auto* docs = argument(args, "documents");
+  if (docs == nullptr || !docs->is_array()) throw errors::command_field_invalid("documents", "must be an array");
+  const auto& list = docs->get_array();
+  if (list.empty()) throw errors::command_field_invalid("documents", "must not be empty");
+  if (list.size() > ctx.knobs.max_insert_many)
+    throw errors::command_field_invalid("documents", "amount of documents to insert is over the max limit (" +
+                                                         std::to_string(list.size()) + " vs " +
+                                                         std::to_string(ctx.knobs.max_insert_many) + ")");
+  const auto& options = options_of(args);
+  return insert_documents(ctx, list, bool_option(options, "ordered", false),
+                          bool_option(options, "returnDocumentResponses", false));
 }
 
 CommandResponse commands::find_documents(CommandContext& ctx, const json::object& args) {

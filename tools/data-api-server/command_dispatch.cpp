@@ -63,6 +63,10 @@ CommandResponse run_command(CommandContext& ctx, const std::string& name, const 
   if (handler == nullptr) throw errors::command_unknown(name, level_name(level));
   if (level != CommandLevel::kDatabase && !is_valid_schema_name(ctx.keyspace))
     throw errors::unsupported_schema_name("keyspace", ctx.keyspace);
+  if (ctx.db_fault && name != "insertOne" && name != "insertMany") {
+    if (ctx.db_fault->applied) handler(ctx, args);  // the writes land; their answer is lost
+    throw database_error(*ctx.db_fault, name, ctx.keyspace, ctx.collection, ctx.knobs.version);
+  }
   return handler(ctx, args);
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api_error.h"
+#include "database_fault.h"
 #include "document_store.h"
 #include "knobs.h"
 
@@ -28,6 +29,7 @@ struct CommandContext {
   std::string keyspace;    // empty for database-level commands
   std::string collection;  // empty for keyspace-level commands
   DocumentLimits limits;
+  std::optional<DatabaseFault> db_fault;  // injected under this command
 };
 
 struct CommandResponse {
@@ -37,7 +39,8 @@ struct CommandResponse {
 };
 
 // Runs the command `name` with its arguments. Throws ApiError for an error
-// that fails the whole command.
+// that fails the whole command, such as the database error of ctx.db_fault
+// (inserts report that one per document).
 CommandResponse run_command(CommandContext& ctx, const std::string& name, const json::object& args);
 
 // The response body: {"data"?, "status"?, "errors"?}, empty parts left out.

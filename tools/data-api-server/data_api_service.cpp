@@ -146,10 +146,19 @@ HttpReply DataApiService::handle(const HttpRequest& request) {
       reply.action = ReplyAction::kReset;
       break;
     case Fault::kErrors200:
-      reply = error_reply(200, errors::server_unhandled("injected failure"));
+      reply = error_reply(200, errors::unexpected_server_error("injected failure"));
       break;
+    case Fault::kDbTimeout:
+    case Fault::kDbTimeoutApplied:
+    case Fault::kDbUnavailable: {
+      DatabaseFault db_fault;
+      db_fault.kind = fault == Fault::kDbUnavailable ? DatabaseFault::Kind::kUnavailable : DatabaseFault::Kind::kTimeout;
+      db_fault.applied = fault == Fault::kDbTimeoutApplied;
+      reply = run(route->keyspace, route->collection, request, parse_error ? nullptr : &body, db_fault);
+      break;
+    }
     default:
-      reply = run(route->keyspace, route->collection, request, parse_error ? nullptr : &body);
+      reply = run(route->keyspace, route->collection, request, parse_error ? nullptr : &body, std::nullopt);
       break;
   }
   if (fault == Fault::kTruncatedJson && reply.status == 200) reply.body.resize(reply.body.size() / 2);
@@ -161,13 +170,14 @@ HttpReply DataApiService::handle(const HttpRequest& request) {
 }
 
 HttpReply DataApiService::run(const std::string& keyspace, const std::string& collection, const HttpRequest& request,
-                              const json::value* parsed) {
+                              const json::value* parsed, const std::optional<DatabaseFault>& db_fault) {
   if (!request.token || request.token->empty()) return error_reply(401, errors::missing_token());
   if (!token_accepted(request.token)) return error_reply(401, errors::bad_token());
   if (!is_json_content_type(request.content_type)) return error_reply(415, errors::unsupported_content_type());
 
-  CommandContext ctx{store_, knobs_, rng_, keyspace, collection, DocumentLimits{}};
+  CommandContext ctx{store_, knobs_, rng_, keyspace, collection, DocumentLimits{}, db_fault};
   json::object body;
+  unsigned status = 200;
   try {
     if (parsed == nullptr) throw errors::request_not_json("the body is not valid JSON");
     if (!parsed->is_object() || parsed->get_object().size() != 1)
@@ -175,14 +185,20 @@ HttpReply DataApiService::run(const std::string& keyspace, const std::string& co
     const auto& member = *parsed->get_object().begin();
     if (!member.value().is_object())
       throw errors::request_structure_mismatch("the command '" + std::string(member.key()) + "' must be an object");
-    body = response_envelope(run_command(ctx, std::string(member.key()), member.value().get_object()),
-                             knobs_.version, rng_);
+    const auto response = run_command(ctx, std::string(member.key()), member.value().get_object());
+    // The first error with a status of its own sets the response's, as the
+    // real server does.
+    for (const auto& e : response.errors)
+      if (e.http_status != 200 && status == 200) status = e.http_status;
+    body = response_envelope(response, knobs_.version, rng_);
   } catch (const ApiError& e) {
+    status = e.http_status;
     body = json::object{{"errors", json::array{error_to_json(e, knobs_.version, rng_)}}};
   } catch (const std::exception& e) {
-    body = json::object{{"errors", json::array{error_to_json(errors::server_unhandled(e.what()), knobs_.version, rng_)}}};
+    body = json::object{
+        {"errors", json::array{error_to_json(errors::unexpected_server_error(e.what()), knobs_.version, rng_)}}};
   }
-  return json_reply(200, body);
+  return json_reply(status, body);
 }
 
 HttpReply DataApiService::handle_test_endpoint(const std::string& path, const HttpRequest& request) {

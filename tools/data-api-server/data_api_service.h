@@ -13,6 +13,7 @@
 #include <string>
 
 #include "api_error.h"
+#include "database_fault.h"
 #include "document_store.h"
 #include "fault_injector.h"
 #include "knobs.h"
@@ -61,9 +62,10 @@ class DataApiService {
 
  private:
   HttpReply handle_test_endpoint(const std::string& path, const HttpRequest& request);
-  // `parsed` is the body as JSON, nullptr when it is not JSON.
+  // `parsed` is the body as JSON, nullptr when it is not JSON; `db_fault`
+  // an injected database failure.
   HttpReply run(const std::string& keyspace, const std::string& collection, const HttpRequest& request,
-                const boost::json::value* parsed);
+                const boost::json::value* parsed, const std::optional<DatabaseFault>& db_fault);
   bool token_accepted(const std::optional<std::string>& token) const;
   HttpReply error_reply(unsigned status, const ApiError& error);
   void log(const HttpRequest& request, const std::string& command, const HttpReply& reply, Fault fault) const;

@@ -7,7 +7,7 @@
 namespace bytestore::dataapi {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Fault>, 9> kFaultNames = {{
+constexpr std::array<std::pair<std::string_view, Fault>, 12> kFaultNames = {{
     {"429", Fault::kStatus429},
     {"502", Fault::kStatus502},
     {"503", Fault::kStatus503},
@@ -17,6 +17,9 @@ constexpr std::array<std::pair<std::string_view, Fault>, 9> kFaultNames = {{
     {"reset_mid_body", Fault::kResetMidBody},
     {"truncated_json", Fault::kTruncatedJson},
     {"errors_200", Fault::kErrors200},
+    {"db_timeout", Fault::kDbTimeout},
+    {"db_timeout_applied", Fault::kDbTimeoutApplied},
+    {"db_unavailable", Fault::kDbUnavailable},
 }};
 
 constexpr std::array<std::string_view, 14> kKnobNames = {

@@ -29,11 +29,15 @@ enum class Fault {
   kReset,          // the connection closes at once, no answer; command not run
   kResetMidBody,   // command run, headers and half the body sent, then the connection closes
   kTruncatedJson,  // command run, HTTP 200 with the first half of the JSON body
-  kErrors200,      // HTTP 200 with errors [SERVER_UNHANDLED_ERROR]; command not run
+  kErrors200,      // HTTP 200 with errors [UNEXPECTED_SERVER_ERROR]; command not run
+  kDbTimeout,         // HTTP 200, TIMEOUT_WRITING_DATA / TIMEOUT_READING_DATA; command not run
+  kDbTimeoutApplied,  // the same answer, but the command ran: its writes landed
+  kDbUnavailable,     // HTTP 200, UNAVAILABLE_DATABASE; command not run
 };
 
 // "429", "502", "503", "504", "timeout", "reset", "reset_mid_body",
-// "truncated_json", "errors_200".
+// "truncated_json", "errors_200", "db_timeout", "db_timeout_applied",
+// "db_unavailable".
 std::optional<Fault> parse_fault(std::string_view name);
 std::string fault_name(Fault fault);
 

@@ -21,7 +21,8 @@ Options:
   --latency-ms N         delay added to every Data API request (default 0)
   --fail-rate F          fraction 0..1 of requests failed transiently (default 0)
   --fail-modes LIST      failures drawn from: 429,502,503,504,timeout,reset,
-                         reset_mid_body,truncated_json,errors_200 (default 429,503)
+                         reset_mid_body,truncated_json,errors_200,db_timeout,
+                         db_timeout_applied,db_unavailable (default 429,503)
   --timeout-hold-ms N    how long a "timeout" holds a request (default 60000)
   --seed S               makes the failure draw deterministic
   --server-version 1.0.N behave as that release of the real server (default 1.0.51;

@@ -644,7 +644,7 @@ TEST_F(DataApiServer, ScheduledFaults) {
   EXPECT_EQ(coll({{"countDocuments", {{"filter", json::object()}}}}).at("status").at("count"), 0);
   config({{"fault", "errors_200"}, {"next", 1}});
   auto r = coll({{"insertOne", {{"document", {{"_id", "a"}}}}}});
-  EXPECT_EQ(error_code(r), "SERVER_UNHANDLED_ERROR");
+  EXPECT_EQ(error_code(r), "UNEXPECTED_SERVER_ERROR");
   EXPECT_EQ(r.at("errors").at(0).at("family"), "SERVER");
   EXPECT_EQ(coll({{"countDocuments", {{"filter", json::object()}}}}).at("status").at("count"), 0);  // not run
   // timeout: no answer, then the connection closes; reset: closes at once.
@@ -708,6 +708,113 @@ TEST_F(DataApiServer, TlsFlagsGoTogether) {
   EXPECT_EQ(exit_status_of("--tls-key /nonexistent/key.pem"), 2);
   // Both given but unreadable: the server does not start.
   EXPECT_EQ(exit_status_of("--tls-cert /nonexistent/cert.pem --tls-key /nonexistent/key.pem"), 1);
+}
+
+// The database errors real servers answer at HTTP 200 and mark safe to
+// retry: inserts fail document by document, other commands as a whole.
+TEST_F(DataApiServer, DatabaseFaultsAnswerRetryableErrors) {
+  start();
+  create_collection({{"indexing", {{"allow", json::array{"_id"}}}}});
+  const json::array docs{{{"_id", "a"}}, {{"_id", "b"}}};
+  auto count = [&] { return coll({{"countDocuments", {{"filter", json::object()}}}}).at("status").at("count"); };
+  auto expect_database_error = [](const json::value& error, const char* code, const char* title) {
+    EXPECT_EQ(error.at("errorCode"), code);
+    EXPECT_EQ(error.at("family"), "SERVER");
+    EXPECT_EQ(error.at("scope"), "DATABASE");
+    EXPECT_EQ(error.at("title"), title);
+    EXPECT_NE(std::string(error.at("message").as_string()).find("It is safe to retry this request."),
+              std::string::npos);
+  };
+
+  // insertMany with documentResponses: every document ERROR with its own error.
+  config({{"fault", "db_timeout"}, {"next", 1}});
+  auto r = coll({{"insertMany", {{"documents", docs}, {"options", {{"returnDocumentResponses", true}}}}}});
+  EXPECT_EQ(r.at("status").at("documentResponses"),
+            (json::array{{{"_id", "a"}, {"status", "ERROR"}, {"errorsIdx", 0}},
+                         {{"_id", "b"}, {"status", "ERROR"}, {"errorsIdx", 1}}}));
+  ASSERT_EQ(r.at("errors").as_array().size(), 2u);
+  expect_database_error(r.at("errors").at(0), "TIMEOUT_WRITING_DATA", "Timeout writing data to the database");
+  EXPECT_EQ(r.at("errors").at(0).at("documentIds"), json::array{"a"});
+  EXPECT_EQ(r.at("errors").at(1).at("documentIds"), json::array{"b"});
+  EXPECT_EQ(count(), 0);
+  // Without documentResponses: no insertedIds for them, one error each.
+  config({{"fault", "db_timeout"}, {"next", 1}});
+  r = coll({{"insertMany", {{"documents", docs}}}});
+  EXPECT_EQ(r.at("status").at("insertedIds"), json::array());
+  EXPECT_EQ(r.at("errors").as_array().size(), 2u);
+  EXPECT_EQ(r.at("errors").at(1).at("documentIds"), json::array{"b"});
+  // Ordered: the first fails, the rest are skipped.
+  config({{"fault", "db_timeout"}, {"next", 1}});
+  r = coll({{"insertMany",
+             {{"documents", docs}, {"options", {{"ordered", true}, {"returnDocumentResponses", true}}}}}});
+  EXPECT_EQ(r.at("status").at("documentResponses"),
+            (json::array{{{"_id", "a"}, {"status", "ERROR"}, {"errorsIdx", 0}}, {{"_id", "b"}, {"status", "SKIPPED"}}}));
+  EXPECT_EQ(count(), 0);
+  // insertOne: the same shape with one document.
+  config({{"fault", "db_timeout"}, {"next", 1}});
+  r = coll({{"insertOne", {{"document", {{"_id", "c"}}}}}});
+  EXPECT_EQ(r.at("status").at("insertedIds"), json::array());
+  EXPECT_EQ(error_code(r), "TIMEOUT_WRITING_DATA");
+  EXPECT_EQ(r.at("errors").at(0).at("documentIds"), json::array{"c"});
+
+  // db_timeout_applied: the same answer, but the writes landed, so a retry
+  // meets DOCUMENT_ALREADY_EXISTS.
+  config({{"fault", "db_timeout_applied"}, {"next", 1}});
+  r = coll({{"insertMany", {{"documents", docs}}}});
+  EXPECT_EQ(r.at("status").at("insertedIds"), json::array());
+  EXPECT_EQ(error_code(r, 1), "TIMEOUT_WRITING_DATA");
+  EXPECT_EQ(count(), 2);
+  r = coll({{"insertMany", {{"documents", docs}}}});
+  EXPECT_EQ(error_code(r, 0), "DOCUMENT_ALREADY_EXISTS");
+  EXPECT_EQ(error_code(r, 1), "DOCUMENT_ALREADY_EXISTS");
+
+  // Reads fail as a whole with TIMEOUT_READING_DATA, no data.
+  config({{"fault", "db_timeout"}, {"next", 1}});
+  r = coll({{"find", json::object()}});
+  expect_database_error(r.at("errors").at(0), "TIMEOUT_READING_DATA", "Timeout reading data from the database");
+  EXPECT_FALSE(r.as_object().contains("data"));
+  // Other writes: not run with db_timeout, run with db_timeout_applied.
+  config({{"fault", "db_timeout"}, {"next", 1}});
+  EXPECT_EQ(error_code(coll({{"deleteMany", {{"filter", json::object()}}}})), "TIMEOUT_WRITING_DATA");
+  EXPECT_EQ(count(), 2);
+  config({{"fault", "db_timeout_applied"}, {"next", 1}});
+  r = coll({{"deleteOne", {{"filter", {{"_id", "a"}}}}}});
+  EXPECT_EQ(error_code(r), "TIMEOUT_WRITING_DATA");
+  EXPECT_FALSE(r.as_object().contains("status"));
+  EXPECT_EQ(count(), 1);
+  // db_unavailable: UNAVAILABLE_DATABASE, not run.
+  config({{"fault", "db_unavailable"}, {"next", 1}});
+  r = coll({{"findOneAndReplace",
+             {{"filter", {{"_id", "z"}}}, {"replacement", {{"v", 1}}}, {"options", {{"upsert", true}}}}}});
+  expect_database_error(r.at("errors").at(0), "UNAVAILABLE_DATABASE", "The database is unavailable");
+  EXPECT_EQ(count(), 1);
+  EXPECT_EQ(stats().at("faults"), (json::object{{"db_timeout", 6}, {"db_timeout_applied", 2}, {"db_unavailable", 1}}));
+
+  // Servers before 1.0.35 answered a driver timeout with HTTP 504.
+  config({{"server_version", "1.0.34"}, {"fault", "db_timeout"}, {"next", 1}});
+  const auto old = conn_->post(kCollPath, R"({"find":{}})");
+  EXPECT_EQ(old.status, 504u);
+  EXPECT_EQ(error_code(old.json()), "SERVER_DRIVER_TIMEOUT");
+  config({{"fault", "errors_200"}, {"next", 1}});
+  EXPECT_EQ(error_code(coll({{"find", json::object()}})), "SERVER_UNHANDLED_ERROR");
+}
+
+// A seeded draw among the database faults repeats exactly.
+TEST_F(DataApiServer, DatabaseFaultsFollowTheSeed) {
+  start({"--fail-rate", "0.5", "--fail-modes", "db_timeout,db_unavailable,db_timeout_applied", "--seed", "11"});
+  config({{"fail_rate", 0}});
+  create_collection({{"indexing", {{"allow", json::array{"_id"}}}}});
+  auto run = [&] {
+    config({{"fail_rate", 0.5}, {"seed", 11}});
+    std::vector<std::string> codes;
+    for (int i = 0; i < 30; ++i) codes.push_back(error_code(coll({{"countDocuments", {{"filter", json::object()}}}})));
+    config({{"fail_rate", 0}});
+    return codes;
+  };
+  const auto first = run();
+  EXPECT_EQ(run(), first);
+  const std::set<std::string> seen(first.begin(), first.end());
+  EXPECT_EQ(seen, (std::set<std::string>{"", "TIMEOUT_READING_DATA", "UNAVAILABLE_DATABASE"}));
 }
 
 TEST_F(DataApiServer, VerboseLogNeverShowsTheToken) {
