@@ -61,8 +61,10 @@ struct AstraOptions {
                                     "retryable."},
       sdk::OptionDoc{"concurrency", "Most requests in flight at once per store."},
       sdk::OptionDoc{"caller", "name/version put before bytestore's in the User-Agent."},
-      sdk::OptionDoc{"ca_file", "PEM bundle of CA certificates trusted for https:// endpoints "
-                                "(self-hosted servers with a private CA)."},
+      sdk::OptionDoc{"ca_file",
+                     "PEM bundle of CA certificates trusted for https:// endpoints "
+                     "(self-hosted servers with a private CA). Relative to the config file.",
+                     sdk::kPath},
       sdk::OptionDoc{"system_ca", "Also trust the system's CA store (false: only ca_file)."},
       sdk::OptionDoc{"allow_insecure_http",
                      "Send credentials over plain http:// to a host that is not loopback; only "

@@ -32,8 +32,8 @@ struct LmdbOptions {
       sdk::OptionDoc{"path",
                      "The environment: a directory holding data.mdb and lock.mdb, created if "
                      "missing; with subdir: false, the data file itself (its lock file is "
-                     "PATH-lock).",
-                     sdk::kRequired},
+                     "PATH-lock). Relative to the config file.",
+                     sdk::kRequired | sdk::kPath},
       sdk::OptionDoc{"subdir", "Whether path names a directory (true) or the data file (false)."},
       sdk::OptionDoc{"map_size",
                      "Initial size of the memory map. The map grows by itself when full, so "

@@ -27,8 +27,9 @@ struct SqliteOptions {
   static constexpr std::array docs{
       sdk::OptionDoc{"path",
                      "Database file; its parent directory is created if missing. "
-                     "\":memory:\" keeps the data in the process until the store is closed.",
-                     sdk::kRequired},
+                     "Relative to the config file. \":memory:\" keeps the data in the process "
+                     "until the store is closed.",
+                     sdk::kRequired | sdk::kPath},
       sdk::OptionDoc{"table",
                      "Table holding the pairs, [A-Za-z_][A-Za-z0-9_]*. Several stores may share "
                      "one file through different tables."},

@@ -189,7 +189,9 @@ ConfigDocument load_config(const fs::path& path, const EnvLookup& env) {
   text.resize(static_cast<std::size_t>(in.gcount()));
   fs::path base = path.parent_path();
   if (base.empty()) base = ".";
-  return parse_config(text, path.string(), fs::absolute(base, ec), env);
+  ConfigDocument doc = parse_config(text, path.string(), fs::absolute(base, ec), env);
+  doc.path_base = fs::absolute(base, ec).lexically_normal();
+  return doc;
 }
 
 }  // namespace bytestore::config

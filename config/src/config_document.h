@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,10 @@ struct ConfigDocument {
   std::string default_store;
   SourceMark default_mark;
   std::vector<std::filesystem::path> plugin_dirs;  // absolute
+  // Where relative path options are taken from: the config file's
+  // directory. Unset for config text not read from a file, whose relative
+  // paths follow the working directory.
+  std::optional<std::filesystem::path> path_base;
   std::vector<StoreEntry> stores;
 
   // The store named `name`, or nullptr.

@@ -70,6 +70,19 @@ std::string canonical_value(const OptionSchema& option, const std::string& text)
   throw std::invalid_argument("unsupported option type");
 }
 
+std::string resolve_path(const std::string& text, const std::optional<std::filesystem::path>& base,
+                         const EnvLookup& env) {
+  if (text.empty() || text.front() == ':') return text;  // ":memory:" and the like are names
+  std::filesystem::path path(text);
+  if (text == "~" || text.starts_with("~/")) {
+    const std::optional<std::string> home = env("HOME");
+    if (!home || home->empty()) throw std::invalid_argument("cannot expand '~': HOME is not set");
+    path = text == "~" ? std::filesystem::path(*home) : std::filesystem::path(*home) / text.substr(2);
+  }
+  if (path.is_relative() && base) path = *base / path;
+  return path.lexically_normal().string();
+}
+
 BoundOptions bind_options(const ConfigDocument& doc, const StoreEntry& store,
                           const std::vector<OptionSchema>& schema, const EnvLookup& env) {
   const std::string where = "store '" + store.name + "'";
@@ -125,6 +138,13 @@ BoundOptions bind_options(const ConfigDocument& doc, const StoreEntry& store,
       text = interpolate(raw->value, env);
     } catch (const std::invalid_argument& e) {
       fail(doc.source, raw->value_mark, what + ": " + e.what());
+    }
+    if (option.path) {
+      try {
+        text = resolve_path(text, doc.path_base, env);
+      } catch (const std::invalid_argument& e) {
+        fail(doc.source, raw->value_mark, what + ": " + e.what());
+      }
     }
     try {
       bound.emplace_back(option.name, canonical_value(option, text));

@@ -4,6 +4,8 @@
 
 #include <bytestore/plugins.hpp>
 
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +24,13 @@ using BoundOptions = std::vector<std::pair<std::string, std::string>>;
 // value never appears in a message.
 BoundOptions bind_options(const ConfigDocument& doc, const StoreEntry& store,
                           const std::vector<OptionSchema>& schema, const EnvLookup& env);
+
+// A path option's value as a plugin receives it: "~" and "~/..." expand to
+// $HOME (from `env`); a relative path is taken against `base` when there is
+// one. Empty values and values starting with ':' (":memory:") pass as they
+// are. Throws std::invalid_argument when "~" needs an unset HOME.
+std::string resolve_path(const std::string& text, const std::optional<std::filesystem::path>& base,
+                         const EnvLookup& env);
 
 // `text` (an option value as written, after interpolation) in the
 // canonical form of `type`. Throws std::invalid_argument saying why not.

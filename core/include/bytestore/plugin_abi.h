@@ -79,6 +79,10 @@ typedef enum bytestore_option_type {
 
 #define BYTESTORE_OPTION_REQUIRED 1u
 #define BYTESTORE_OPTION_SECRET 2u
+/* A file-system path: the host expands "~" and takes a relative value from
+   the config file's directory. Values starting with ':' are names, not
+   paths, and pass unchanged. */
+#define BYTESTORE_OPTION_PATH 4u
 
 typedef struct bytestore_option_spec {
   const char* name;

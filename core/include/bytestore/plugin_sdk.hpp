@@ -78,6 +78,7 @@ using Duration = std::chrono::milliseconds;
 
 inline constexpr std::uint32_t kRequired = BYTESTORE_OPTION_REQUIRED;
 inline constexpr std::uint32_t kSecret = BYTESTORE_OPTION_SECRET;
+inline constexpr std::uint32_t kPath = BYTESTORE_OPTION_PATH;
 
 struct OptionDoc {
   const char* name;

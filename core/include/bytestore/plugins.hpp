@@ -25,6 +25,7 @@ struct OptionSchema {
   std::string doc;
   bool required = false;
   bool secret = false;               // never printed or echoed in errors
+  bool path = false;                 // a file-system path: relative to the config file
   std::vector<std::string> choices;  // the values of an enumeration
 };
 
