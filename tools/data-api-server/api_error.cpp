@@ -35,6 +35,7 @@ constexpr OlderCode kOlderCodes[] = {
     {"TIMEOUT_READING_DATA", "SERVER_DRIVER_TIMEOUT", ServerVersion::kCurrentCodes},
     {"TIMEOUT_WRITING_DATA", "SERVER_DRIVER_TIMEOUT", ServerVersion::kCurrentCodes},
     {"UNAVAILABLE_DATABASE", "SERVER_QUERY_EXECUTION_FAILURE", ServerVersion::kCurrentCodes},
+    {"TOO_MANY_INDEXES_FOR_COLLECTION", "TOO_MANY_INDEXES", ServerVersion::kCurrentCodes},
     {"UNKNOWN_COLLECTION_OR_TABLE", "COLLECTION_NOT_EXIST", ServerVersion::kUnknownCollectionName},
 };
 
@@ -170,6 +171,13 @@ ApiError too_many_collections(const std::string& name, std::size_t max, std::siz
   return request("SCHEMA", "TOO_MANY_COLLECTIONS", "Too many collections",
                  "Cannot create collection '" + name + "': the maximum number of collections per database is " +
                      std::to_string(max) + ", database already has " + std::to_string(count) + ".");
+}
+
+ApiError too_many_indexes(const std::string& keyspace, const std::string& name, std::size_t per_collection) {
+  return request("SCHEMA", "TOO_MANY_INDEXES_FOR_COLLECTION", "Cannot create collection due to number of existing indexes",
+                 "Cannot create collection " + keyspace + "." + name +
+                     ": the database has too few free indexes left for a new collection, which needs " +
+                     std::to_string(per_collection) + ". Drop collections to free indexes.");
 }
 
 ApiError unknown_keyspace(const std::string& keyspace) {

@@ -61,6 +61,7 @@ ApiError existing_collection_different_settings(const std::string& name);
 ApiError invalid_collection_options(const std::string& why);
 ApiError unsupported_schema_name(const std::string& what, const std::string& name);
 ApiError too_many_collections(const std::string& name, std::size_t max, std::size_t count);
+ApiError too_many_indexes(const std::string& keyspace, const std::string& name, std::size_t per_collection);
 ApiError unknown_keyspace(const std::string& keyspace);
 ApiError unknown_collection(const std::string& keyspace, const std::string& collection);
 ApiError unexpected_server_error(const std::string& why);

@@ -54,6 +54,11 @@ bool IndexingPolicy::indexes(std::string_view path) const {
   return true;
 }
 
+std::size_t IndexingPolicy::database_indexes() const {
+  const bool deny_all = kind_ == Kind::kDeny && std::find(paths_.begin(), paths_.end(), "*") != paths_.end();
+  return deny_all ? 0 : 8;
+}
+
 bool IndexingPolicy::indexes_nothing() const {
   if (kind_ == Kind::kAllow) return paths_.empty();
   return kind_ == Kind::kDeny && std::find(paths_.begin(), paths_.end(), "*") != paths_.end();

@@ -29,6 +29,10 @@ class IndexingPolicy {
   // True when no string of any path needs checking against the limit.
   bool indexes_nothing() const;
 
+  // The database indexes a collection with this policy uses: the real
+  // server makes 8 for every collection, none for deny ["*"].
+  std::size_t database_indexes() const;
+
  private:
   enum class Kind { kAll, kAllow, kDeny };
   Kind kind_ = Kind::kAll;

@@ -22,10 +22,10 @@ constexpr std::array<std::pair<std::string_view, Fault>, 12> kFaultNames = {{
     {"db_unavailable", Fault::kDbUnavailable},
 }};
 
-constexpr std::array<std::string_view, 14> kKnobNames = {
+constexpr std::array<std::string_view, 16> kKnobNames = {
     "latency_ms", "fail_rate",       "fail_modes",          "timeout_hold_ms", "legacy", "server_version",
     "max_insert_many", "page_size",  "max_in_values",       "max_delete_per_call",
-    "max_count",  "max_collections", "seed",                "verbose"};
+    "max_count",  "max_collections", "max_indexes", "indexes_per_collection", "seed",                "verbose"};
 
 [[noreturn]] void invalid(std::string_view key, const std::string& why) {
   throw std::invalid_argument("knob '" + std::string(key) + "': " + why);
@@ -147,6 +147,10 @@ void set_knob(Knobs& knobs, std::string_view key, const json::value& value) {
     knobs.max_count = count_of(key, value, 1);
   } else if (key == "max_collections") {
     knobs.max_collections = count_of(key, value, 0);
+  } else if (key == "max_indexes") {
+    knobs.max_indexes = count_of(key, value, 0);
+  } else if (key == "indexes_per_collection") {
+    knobs.indexes_per_collection = count_of(key, value, 0);
   } else if (key == "seed") {
     if (value.is_null()) knobs.seed.reset();
     else knobs.seed = count_of(key, value, 0);
@@ -173,6 +177,8 @@ json::object knobs_to_json(const Knobs& knobs) {
       {"max_delete_per_call", knobs.max_delete_per_call},
       {"max_count", knobs.max_count},
       {"max_collections", knobs.max_collections},
+      {"max_indexes", knobs.max_indexes},
+      {"indexes_per_collection", knobs.indexes_per_collection},
       {"seed", knobs.seed ? json::value(*knobs.seed) : json::value(nullptr)},
       {"verbose", knobs.verbose},
   };

@@ -52,7 +52,9 @@ struct Knobs {
   std::size_t max_in_values = 100;
   std::size_t max_delete_per_call = 20;  // deleteMany and updateMany
   std::size_t max_count = 1000;          // countDocuments
-  std::size_t max_collections = 0;       // per keyspace; 0: no limit
+  std::size_t max_collections = 5;       // per database (all keyspaces); 0: no limit
+  std::size_t max_indexes = 100;         // indexes available per database; 0: no limit
+  std::size_t indexes_per_collection = 10;  // what a new collection needs of them
   std::optional<std::uint64_t> seed;     // makes the failure draw deterministic
   bool verbose = false;                  // one line per request on stderr
 

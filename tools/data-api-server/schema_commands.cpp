@@ -61,11 +61,20 @@ CommandResponse commands::create_collection(CommandContext& ctx, const json::obj
     if (!values_equal(it->second.options, options)) throw errors::existing_collection_different_settings(name);
     return ok();
   }
-  if (ctx.knobs.max_collections > 0) {
-    std::size_t count = 0;
-    for (const auto& keyspace : ctx.store.keyspaces()) count += ctx.store.collections(keyspace).size();
-    if (count >= ctx.knobs.max_collections) throw errors::too_many_collections(name, ctx.knobs.max_collections, count);
+  // Limits count over the whole database, every keyspace, as the real
+  // server does: collections, then the indexes they use.
+  std::size_t count = 0;
+  std::size_t indexes_used = 0;
+  for (const auto& keyspace : ctx.store.keyspaces()) {
+    for (const auto& [other_name, other] : ctx.store.collections(keyspace)) {
+      ++count;
+      indexes_used += other.indexing.database_indexes();
+    }
   }
+  if (ctx.knobs.max_collections > 0 && count >= ctx.knobs.max_collections)
+    throw errors::too_many_collections(name, ctx.knobs.max_collections, count);
+  if (ctx.knobs.max_indexes > 0 && indexes_used + ctx.knobs.indexes_per_collection > ctx.knobs.max_indexes)
+    throw errors::too_many_indexes(ctx.keyspace, name, ctx.knobs.indexes_per_collection);
   auto& created = collections[name];
   created.name = name;
   created.options = std::move(options);

@@ -34,7 +34,10 @@ Options:
   --max-in-values N      values per $in / $nin (default 100)
   --max-delete-per-call N  documents per deleteMany / updateMany call (default 20)
   --max-count N          countDocuments limit (default 1000)
-  --max-collections N    collections per database, 0 for no limit (default 0)
+  --max-collections N    collections per database, 0 for no limit (default 5)
+  --max-indexes N        indexes per database, 0 for no limit (default 100); each
+                         collection uses 8, or none with indexing deny ["*"]
+  --indexes-per-collection N  indexes a new collection needs free (default 10)
   --verbose              one line per request on stderr (never the token)
   -h, --help             this help
 

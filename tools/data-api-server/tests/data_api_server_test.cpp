@@ -830,6 +830,46 @@ TEST_F(DataApiServer, VerboseLogNeverShowsTheToken) {
   EXPECT_EQ(log.find("wrong-token"), std::string::npos) << log;
 }
 
+// The open-source defaults: 5 collections per database, across keyspaces;
+// then an index budget where every collection uses 8 indexes (none with
+// indexing deny ["*"]) and a new one needs 10 free.
+TEST_F(DataApiServer, CollectionAndIndexLimits) {
+  start();
+  const auto cfg = config(json::object());
+  EXPECT_EQ(cfg.at("max_collections"), 5);
+  EXPECT_EQ(cfg.at("max_indexes"), 100);
+  EXPECT_EQ(cfg.at("indexes_per_collection"), 10);
+  auto create = [&](const std::string& keyspace, const std::string& name, const json::value& options) {
+    return command("/v1/" + keyspace, {{"createCollection", {{"name", name}, {"options", options}}}});
+  };
+  command("/v1", {{"createKeyspace", {{"name", "other"}}}});
+  for (const auto* name : {"c1", "c2", "c3"}) EXPECT_EQ(create("default_keyspace", name, json::object()).at("status").at("ok"), 1);
+  for (const auto* name : {"c4", "c5"}) EXPECT_EQ(create("other", name, json::object()).at("status").at("ok"), 1);
+  auto r = create("default_keyspace", "c6", json::object());
+  EXPECT_EQ(error_code(r), "TOO_MANY_COLLECTIONS");
+  EXPECT_EQ(r.at("errors").at(0).at("scope"), "SCHEMA");
+  EXPECT_EQ(create("other", "c5", json::object()).at("status").at("ok"), 1);  // existing: no limit
+  command("/v1/other", {{"deleteCollection", {{"name", "c5"}}}});
+  EXPECT_EQ(create("other", "c5", json::object()).at("status").at("ok"), 1);
+
+  // Five collections use 40 indexes; with 42 available a new one (10) does not fit.
+  config({{"max_collections", 0}, {"max_indexes", 42}});
+  r = create("default_keyspace", "c6", json::object());
+  EXPECT_EQ(error_code(r), "TOO_MANY_INDEXES_FOR_COLLECTION");
+  EXPECT_EQ(r.at("errors").at(0).at("scope"), "SCHEMA");
+  command("/v1/other", {{"deleteCollection", {{"name", "c5"}}}});  // 32 used
+  const json::value deny_all = {{"indexing", {{"deny", json::array{"*"}}}}};
+  EXPECT_EQ(create("default_keyspace", "free", deny_all).at("status").at("ok"), 1);  // uses none
+  const json::value id_only = {{"indexing", {{"allow", json::array{"_id"}}}}};
+  EXPECT_EQ(create("default_keyspace", "id_only", id_only).at("status").at("ok"), 1);  // uses 8: 40
+  EXPECT_EQ(error_code(create("default_keyspace", "c7", deny_all)), "TOO_MANY_INDEXES_FOR_COLLECTION");
+  config({{"max_indexes", 0}});
+  EXPECT_EQ(create("default_keyspace", "c7", json::object()).at("status").at("ok"), 1);
+  // Servers before 1.0.35 called it TOO_MANY_INDEXES.
+  config({{"max_indexes", 1}, {"server_version", "1.0.34"}});
+  EXPECT_EQ(error_code(create("default_keyspace", "c8", json::object())), "TOO_MANY_INDEXES");
+}
+
 TEST_F(DataApiServer, KeyspacesCanBeCreatedAndListed) {
   start();
   EXPECT_EQ(command("/v1", {{"findKeyspaces", json::object()}}).at("status").at("keyspaces"),
