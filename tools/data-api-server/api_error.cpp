@@ -86,7 +86,7 @@ ApiError request_structure_mismatch(const std::string& why) {
 }
 
 ApiError document_already_exists(const json::value& id) {
-  auto e = request("DOCUMENT", "DOCUMENT_ALREADY_EXISTS", "Document already exists with the given _id",
+  auto e = request("DOCUMENT", "DOCUMENT_ALREADY_EXISTS", "Document the given _id already exists",
                    "Cannot insert the document with _id " + show(id) +
                        ": a document with that _id already exists. Use a distinct _id, or a replace or update "
                        "command.");
@@ -106,11 +106,11 @@ ApiError doc_limit_violation(const std::string& why) {
 }
 
 ApiError bad_docid(const std::string& why) {
-  return request("DOCUMENT", "SHRED_BAD_DOCID_TYPE", "Bad type for '_id' property", "Bad '_id' value: " + why + ".");
+  return request("DOCUMENT", "SHRED_BAD_DOCID_TYPE", "Bad type for '_id' field", "Bad '_id' value: " + why + ".");
 }
 
 ApiError bad_document_type(const std::string& why) {
-  return request("DOCUMENT", "SHRED_BAD_DOCUMENT_TYPE", "Bad document type",
+  return request("DOCUMENT", "SHRED_BAD_DOCUMENT_TYPE", "Bad document type to shred",
                  "Bad document type to shred: " + why + ".");
 }
 
@@ -130,9 +130,27 @@ ApiError filter_path_unindexed(const std::string& path) {
 }
 
 ApiError filter_id_not_indexed(const std::string& op) {
-  return request("FILTER", "FILTER_ID_NOT_INDEXED", "Collection field '_id' not indexed",
+  return request("FILTER", "FILTER_ID_NOT_INDEXED",
+                 "Collection field '_id' not indexed can only filter with '$eq' or '$in'",
                  "Collection field '_id' is not indexed, so it can only be filtered with '$eq' or '$in', not '" +
                      op + "'.");
+}
+
+ApiError filter_multiple_id() {
+  return request("FILTER", "FILTER_MULTIPLE_ID_FILTER", "Can only have one '_id' equals filter clause",
+                 "The filter names '_id' in more than one expression, which is not supported; use one '$in' "
+                 "(or one range operator) instead.");
+}
+
+ApiError filter_fields_limit(std::size_t count, std::size_t max) {
+  return request("FILTER", "FILTER_FIELDS_LIMIT_VIOLATION", "Filter fields size limitation violated",
+                 "The filter has " + std::to_string(count) + " expressions, over the maximum of " +
+                     std::to_string(max) + ".");
+}
+
+ApiError empty_docid() {
+  return request("DOCUMENT", "SHRED_BAD_DOCID_VALUE", "Bad value for '_id' field",
+                 "Bad value for '_id' field: the empty String is not allowed.");
 }
 
 ApiError projection_invalid(const std::string& why) {
@@ -140,8 +158,13 @@ ApiError projection_invalid(const std::string& why) {
                  "Unsupported projection parameter: " + why + ".");
 }
 
+ApiError projection_definition_invalid() {
+  return request("PROJECTION", "UNSUPPORTED_PROJECTION_DEFINITION", "Unsupported projection definition",
+                 "The projection must be a JSON Object.");
+}
+
 ApiError sort_invalid(const std::string& why) {
-  return request("SORT", "SORT_CLAUSE_INVALID", "Sort clause not valid", "Sort clause not valid: " + why + ".");
+  return request("SORT", "SORT_CLAUSE_INVALID", "Sort clause used by command not valid", "Sort clause not valid: " + why + ".");
 }
 
 ApiError update_invalid(const std::string& code, const std::string& why) {
@@ -161,8 +184,18 @@ ApiError invalid_collection_options(const std::string& why) {
                  "The options for 'createCollection' are not valid: " + why + ".");
 }
 
+ApiError invalid_indexing(const std::string& why) {
+  return request("SCHEMA", "INVALID_INDEXING_DEFINITION", "Invalid indexing definition",
+                 "The 'indexing' of 'createCollection' is not valid: " + why + ".");
+}
+
+ApiError invalid_create_collection_field(const std::string& why) {
+  return request("", "INVALID_CREATE_COLLECTION_FIELD", "Invalid field(s) for createCollection",
+                 "Invalid field for 'createCollection': " + why + ".");
+}
+
 ApiError unsupported_schema_name(const std::string& what, const std::string& name) {
-  return request("SCHEMA", "UNSUPPORTED_SCHEMA_NAME", "Unsupported schema name",
+  return request("SCHEMA", "UNSUPPORTED_SCHEMA_NAME", "The used schema name is not supported",
                  "The " + what + " name '" + name +
                      "' is not supported: names are 1 to 48 letters, digits or underscores.");
 }

@@ -42,7 +42,8 @@ std::optional<std::size_t> count_option(const json::object& options, const char*
 }
 
 Filter compile_filter(const CommandContext& ctx, const Collection& c, const json::object& args) {
-  const FilterRules rules{&c.indexing, ctx.knobs.max_in_values, ctx.knobs.version.at_least(ServerVersion::kIdRanges)};
+  const FilterRules rules{&c.indexing, ctx.knobs.max_in_values, ctx.knobs.version.at_least(ServerVersion::kIdRanges),
+                          ctx.knobs.max_filter_expressions};
   return Filter::compile(argument(args, "filter"), rules);
 }
 
@@ -278,11 +279,11 @@ bool apply_update(json::object& doc, const json::object& update, bool inserting)
                                    "Unsupported update operator '" + std::string(op) + "' (this server supports $set, "
                                    "$unset, $setOnInsert and $inc)");
     if (!fields.is_object())
-      throw errors::update_invalid("UNSUPPORTED_UPDATE_OPERATION_PARAM",
+      throw errors::update_invalid("UNSUPPORTED_UPDATE_DATA_TYPE",
                                    "Update operator '" + std::string(op) + "' needs an object of paths");
     for (const auto& [path, value] : fields.get_object()) {
       if (path == "_id" || path.starts_with("_id."))
-        throw errors::update_invalid("UNSUPPORTED_UPDATE_FOR_DOC_ID",
+        throw errors::update_invalid("UNSUPPORTED_UPDATE_OPERATOR_FOR_DOC_ID",
                                      "Cannot use operator '" + std::string(op) + "' on '_id'");
       if (op == "$set" || (op == "$setOnInsert" && inserting)) {
         set_path(doc, path, value);

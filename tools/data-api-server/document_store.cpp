@@ -72,6 +72,7 @@ void check_document(const json::object& doc, const IndexingPolicy& indexing, con
   if (!is_valid_id(*id))
     throw errors::bad_docid("'_id' must be a String, Number, Boolean, null or an extended value such as $uuid, not " +
                             json::serialize(*id).substr(0, 100));
+  if (id->is_string() && id->get_string().empty()) throw errors::empty_docid();
   if (id->is_string() && id->get_string().size() > limits.max_indexed_string_bytes)
     throw errors::doc_limit_violation("indexed String value (field '_id') length (" +
                                       std::to_string(id->get_string().size()) + " bytes) exceeds maximum allowed (" +

@@ -43,6 +43,10 @@ Filter Filter::compile(const json::value* clause, const FilterRules& rules) {
     if (!clause->is_object()) throw errors::filter_invalid_expression("the filter must be an object");
     filter.root_ = compile_object(clause->get_object(), rules, false);
   }
+  std::size_t all = 0, on_id = 0;
+  count(filter.root_, all, on_id);
+  if (all > rules.max_expressions) throw errors::filter_fields_limit(all, rules.max_expressions);
+  if (on_id > 1) throw errors::filter_multiple_id();
   filter.plan();
   return filter;
 }
@@ -107,15 +111,19 @@ void Filter::compile_path(Node& into, const std::string& path, const json::value
         throw errors::filter_invalid_expression("'" + op + "' operator must have at most " +
                                                 std::to_string(rules.max_in_values) + " values");
       if (is_id)
-        for (const auto& v : operand->get_array())
+        for (const auto& v : operand->get_array()) {
           if (!is_valid_id(v)) throw errors::filter_invalid_expression("'_id' values must be scalars");
+          if (v.is_string() && v.get_string().empty()) throw errors::empty_docid();
+        }
     }
+    // _id operands are document ids: the empty string is none.
+    if (is_id && operand->is_string() && operand->get_string().empty()) throw errors::empty_docid();
     if (op == "$exists" && !operand->is_bool())
       throw errors::filter_invalid_expression("'$exists' operator must have `Boolean` value");
     if (is_range(op)) {
       const bool number_or_date =
           operand->is_number() || (operand->is_object() && operand->get_object().contains("$date"));
-      if (!rules.string_ranges && !number_or_date)
+      if (is_id && !rules.string_ranges && !number_or_date)
         throw errors::filter_invalid_expression(op + " operator must have `DATE` or `NUMBER` value");
       if (!number_or_date && !operand->is_string() && !operand->is_bool())
         throw errors::filter_invalid_expression(op + " operator must have `DATE` or `NUMBER` or `TEXT` or "
@@ -128,6 +136,15 @@ void Filter::compile_path(Node& into, const std::string& path, const json::value
     compare.operand = *operand;
     into.children.push_back(std::move(compare));
   }
+}
+
+void Filter::count(const Node& node, std::size_t& all, std::size_t& on_id) {
+  if (node.kind == Node::Kind::kCompare) {
+    ++all;
+    if (node.path == "_id") ++on_id;
+    return;
+  }
+  for (const auto& child : node.children) count(child, all, on_id);
 }
 
 void Filter::plan() {

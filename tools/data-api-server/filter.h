@@ -1,7 +1,9 @@
 // A collection filter: compiled once from the command's `filter` clause,
 // then matched against documents. Supports implicit $eq, $eq $ne $in $nin
 // $gt $gte $lt $lte $exists, $and $or $not, on `_id` and on any (dotted)
-// path that the collection indexes.
+// path that the collection indexes. As the real server, at most one
+// expression may name _id (FILTER_MULTIPLE_ID_FILTER), so an _id range has
+// one bound, and at most 64 expressions in all (FILTER_FIELDS_LIMIT_VIOLATION).
 #pragma once
 
 #include <boost/json.hpp>
@@ -19,9 +21,11 @@ namespace json = boost::json;
 struct FilterRules {
   const IndexingPolicy* indexing = nullptr;
   std::size_t max_in_values = 100;
-  // Servers from 1.0.26: range operators take strings (and booleans) too,
-  // and _id is refused inside $or.
+  // Servers from 1.0.26: range operators on _id take strings (and
+  // booleans) too, and _id is refused inside $or.
   bool string_ranges = true;
+  // Comparison expressions (one per operator per path) a filter may hold.
+  std::size_t max_expressions = 64;
 };
 
 class Filter {
@@ -52,6 +56,8 @@ class Filter {
   static void compile_path(Node& into, const std::string& path, const json::value& condition,
                            const FilterRules& rules, bool under_or);
   static bool evaluate(const Node& node, const json::object& doc);
+  // Comparison expressions under `node`, all of them and those on _id.
+  static void count(const Node& node, std::size_t& all, std::size_t& on_id);
   void plan();
 
   Node root_;

@@ -15,29 +15,38 @@ bool covers(const std::string& entry, std::string_view path) {
 
 }  // namespace
 
+// Follows the real server's createCollection indexing checks: exactly one
+// of allow and deny, non-empty string paths, no duplicates, no paths
+// starting with '$' but $vector ("*" alone means every path).
 IndexingPolicy IndexingPolicy::from_option(const json::value* indexing) {
   IndexingPolicy policy;
   if (indexing == nullptr || indexing->is_null()) return policy;
   if (!indexing->is_object()) throw errors::invalid_collection_options("'indexing' must be an object");
   const auto& o = indexing->get_object();
-  const auto* allow = o.if_contains("allow");
-  const auto* deny = o.if_contains("deny");
   for (const auto& member : o)
     if (member.key() != "allow" && member.key() != "deny")
-      throw errors::invalid_collection_options("'indexing' accepts only 'allow' or 'deny', not '" +
-                                               std::string(member.key()) + "'");
-  if ((allow == nullptr) == (deny == nullptr))
-    throw errors::invalid_collection_options("'indexing' needs exactly one of 'allow' or 'deny'");
+      throw errors::invalid_create_collection_field("unknown field '" + std::string(member.key()) +
+                                                    "' in 'indexing' (known fields: 'allow', 'deny')");
+  const auto* allow = o.if_contains("allow");
+  const auto* deny = o.if_contains("deny");
+  if (allow != nullptr && deny != nullptr) throw errors::invalid_indexing("'allow' and 'deny' cannot be used together");
+  if (allow == nullptr && deny == nullptr) throw errors::invalid_indexing("'allow' or 'deny' should be provided");
+  const std::string which = allow != nullptr ? "allow" : "deny";
   const auto* list = allow != nullptr ? allow : deny;
-  if (!list->is_array())
-    throw errors::invalid_collection_options("'indexing." + std::string(allow ? "allow" : "deny") +
-                                             "' must be an array of paths");
+  if (!list->is_array()) throw errors::invalid_collection_options("'indexing." + which + "' must be an array of paths");
   policy.kind_ = allow != nullptr ? Kind::kAllow : Kind::kDeny;
   for (const auto& path : list->get_array()) {
     if (!path.is_string() || path.get_string().empty())
-      throw errors::invalid_collection_options("'indexing' paths must be non-empty strings");
-    policy.paths_.emplace_back(path.get_string());
+      throw errors::invalid_indexing("path must be represented as a non-empty string");
+    const std::string text(path.get_string());
+    if (std::find(policy.paths_.begin(), policy.paths_.end(), text) != policy.paths_.end())
+      throw errors::invalid_indexing("'" + which + "' cannot contain duplicates");
+    policy.paths_.push_back(text);
   }
+  const bool star_alone = policy.paths_.size() == 1 && policy.paths_[0] == "*";
+  for (const auto& text : policy.paths_)
+    if (!star_alone && text[0] == '$' && text != "$vector")
+      throw errors::invalid_indexing("path ('" + text + "') must not start with '$'");
   return policy;
 }
 

@@ -22,9 +22,9 @@ constexpr std::array<std::pair<std::string_view, Fault>, 12> kFaultNames = {{
     {"db_unavailable", Fault::kDbUnavailable},
 }};
 
-constexpr std::array<std::string_view, 16> kKnobNames = {
+constexpr std::array<std::string_view, 17> kKnobNames = {
     "latency_ms", "fail_rate",       "fail_modes",          "timeout_hold_ms", "legacy", "server_version",
-    "max_insert_many", "page_size",  "max_in_values",       "max_delete_per_call",
+    "max_insert_many", "page_size",  "max_in_values", "max_filter_expressions",       "max_delete_per_call",
     "max_count",  "max_collections", "max_indexes", "indexes_per_collection", "seed",                "verbose"};
 
 [[noreturn]] void invalid(std::string_view key, const std::string& why) {
@@ -141,6 +141,8 @@ void set_knob(Knobs& knobs, std::string_view key, const json::value& value) {
     else knobs.page_size = count_of(key, value, 1);
   } else if (key == "max_in_values") {
     knobs.max_in_values = count_of(key, value, 1);
+  } else if (key == "max_filter_expressions") {
+    knobs.max_filter_expressions = count_of(key, value, 1);
   } else if (key == "max_delete_per_call") {
     knobs.max_delete_per_call = count_of(key, value, 1);
   } else if (key == "max_count") {
@@ -174,6 +176,7 @@ json::object knobs_to_json(const Knobs& knobs) {
       {"max_insert_many", knobs.max_insert_many},
       {"page_size", knobs.find_page_size()},
       {"max_in_values", knobs.max_in_values},
+      {"max_filter_expressions", knobs.max_filter_expressions},
       {"max_delete_per_call", knobs.max_delete_per_call},
       {"max_count", knobs.max_count},
       {"max_collections", knobs.max_collections},

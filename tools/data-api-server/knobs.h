@@ -50,6 +50,7 @@ struct Knobs {
   std::size_t max_insert_many = 100;
   std::optional<std::size_t> page_size;  // none: the default of `version`
   std::size_t max_in_values = 100;
+  std::size_t max_filter_expressions = 64;
   std::size_t max_delete_per_call = 20;  // deleteMany and updateMany
   std::size_t max_count = 1000;          // countDocuments
   std::size_t max_collections = 5;       // per database (all keyspaces); 0: no limit

@@ -22,7 +22,7 @@ bool inclusion_of(const std::string& path, const json::value& v) {
 Projection Projection::compile(const json::value* clause) {
   Projection p;
   if (clause == nullptr || clause->is_null()) return p;
-  if (!clause->is_object()) throw errors::projection_invalid("the projection must be an object");
+  if (!clause->is_object()) throw errors::projection_definition_invalid();
   const auto& o = clause->get_object();
   if (o.empty()) return p;
   if (const auto* star = o.if_contains("*")) {

@@ -32,6 +32,22 @@ json::object normalized_options(const json::value* options) {
   return out;
 }
 
+// Options as compared on re-creation: indexing paths are sets, as the real
+// server compares them, so ["a", "_id"] equals ["_id", "a"].
+json::object comparable_options(json::object options) {
+  if (auto* indexing = options.if_contains("indexing"); indexing != nullptr && indexing->is_object()) {
+    for (const char* which : {"allow", "deny"}) {
+      auto* list = indexing->get_object().if_contains(which);
+      if (list == nullptr || !list->is_array()) continue;
+      auto& paths = list->get_array();
+      std::sort(paths.begin(), paths.end(), [](const json::value& a, const json::value& b) {
+        return json::serialize(a) < json::serialize(b);
+      });
+    }
+  }
+  return options;
+}
+
 }  // namespace
 
 CommandResponse commands::create_keyspace(CommandContext& ctx, const json::object& args) {
@@ -58,7 +74,8 @@ CommandResponse commands::create_collection(CommandContext& ctx, const json::obj
   auto indexing = IndexingPolicy::from_option(options.if_contains("indexing"));
   auto& collections = ctx.store.collections(ctx.keyspace);
   if (const auto it = collections.find(name); it != collections.end()) {
-    if (!values_equal(it->second.options, options)) throw errors::existing_collection_different_settings(name);
+    if (!values_equal(comparable_options(it->second.options), comparable_options(options)))
+      throw errors::existing_collection_different_settings(name);
     return ok();
   }
   // Limits count over the whole database, every keyspace, as the real

@@ -32,6 +32,7 @@ Options:
   --max-insert-many N    documents per insertMany (default 100)
   --page-size N          documents per find page (default 50; 20 before 1.0.47)
   --max-in-values N      values per $in / $nin (default 100)
+  --max-filter-expressions N  comparison expressions per filter (default 64)
   --max-delete-per-call N  documents per deleteMany / updateMany call (default 20)
   --max-count N          countDocuments limit (default 1000)
   --max-collections N    collections per database, 0 for no limit (default 5)

@@ -306,9 +306,19 @@ TEST_F(DataApiServer, StringRangesOnIdInCurrentMode) {
   create_collection({{"indexing", {{"allow", json::array{"_id"}}}}});
   insert_keys(3);
   coll({{"insertMany", {{"documents", json::array{{{"_id", "p/a"}}, {{"_id", "p/b"}}, {{"_id", "p0"}}, {{"_id", "q"}}}}}}});
-  // Prefix "p/" as [p/, p0): '0' is the successor of '/'.
-  auto r = coll({{"find", {{"filter", {{"_id", {{"$gte", "p/"}, {"$lt", "p0"}}}}}, {"projection", {{"_id", 1}}}}}});
-  EXPECT_EQ(r.at("data").at("documents"), (json::array{{{"_id", "p/a"}}, {{"_id", "p/b"}}}));
+  // One bound on _id: a prefix "p/" is [p/, ...) filtered further by the client.
+  auto r = coll({{"find", {{"filter", {{"_id", {{"$gte", "p/"}}}}}}}});
+  EXPECT_EQ(r.at("data").at("documents"), (json::array{{{"_id", "p/a"}}, {{"_id", "p/b"}}, {{"_id", "p0"}}, {{"_id", "q"}}}));
+  r = coll({{"find", {{"filter", {{"_id", {{"$lt", "p0"}}}}}}}});
+  EXPECT_EQ(r.at("data").at("documents").as_array().size(), 5u);
+  // Two expressions on _id, as the real server: FILTER_MULTIPLE_ID_FILTER.
+  for (const json::value& filter : {json::value{{"_id", {{"$gte", "p/"}, {"$lt", "p0"}}}},
+                                   json::value{{"$and", json::array{{{"_id", {{"$gte", "p/"}}}}, {{"_id", {{"$lt", "p0"}}}}}}},
+                                   json::value{{"_id", "p/a"}, {"$not", {{"_id", "p/b"}}}}}) {
+    r = coll({{"find", {{"filter", filter}}}});
+    EXPECT_EQ(error_code(r), "FILTER_MULTIPLE_ID_FILTER") << filter;
+    EXPECT_EQ(r.at("errors").at(0).at("scope"), "FILTER");
+  }
   r = coll({{"find", {{"filter", {{"_id", {{"$gt", "p0"}}}}}}}});
   EXPECT_EQ(r.at("data").at("documents"), (json::array{{{"_id", "q"}}}));
   // UTF-8 byte order: "é" (C3 A9) sorts after "z".
@@ -335,14 +345,17 @@ TEST_F(DataApiServer, LegacyModePagesInAndRejectsStringRanges) {
     total += r.at("data").at("documents").as_array().size();
   }
   EXPECT_EQ(total, 50u);
-  r = coll({{"find", {{"filter", {{"_id", {{"$gte", "k"}, {"$lt", "l"}}}}}}}});
+  r = coll({{"find", {{"filter", {{"_id", {{"$gte", "k"}}}}}}}});
   EXPECT_EQ(error_code(r), "INVALID_FILTER_EXPRESSION");
+  // Range operands are checked before the number of _id expressions.
+  EXPECT_EQ(error_code(coll({{"find", {{"filter", {{"_id", {{"$gte", "k"}, {"$lt", "l"}}}}}}}})),
+            "INVALID_FILTER_EXPRESSION");
   // Older servers' error shape: errorCode and message only.
   EXPECT_EQ(r.at("errors").at(0).as_object().size(), 2u);
   EXPECT_TRUE(r.at("errors").at(0).as_object().contains("message"));
   // The mode can be switched off at run time.
   config({{"legacy", false}});
-  r = coll({{"find", {{"filter", {{"_id", {{"$gte", "k"}, {"$lt", "l"}}}}}}}});
+  r = coll({{"find", {{"filter", {{"_id", {{"$lt", "l"}}}}}}}});
   EXPECT_EQ(r.at("data").at("documents").as_array().size(), 50u);
   r = coll({{"find", {{"filter", {{"_id", {{"$in", ids}}}}}}}});
   EXPECT_EQ(r.at("data").at("documents").as_array().size(), 50u);
@@ -356,7 +369,7 @@ TEST_F(DataApiServer, ServerVersionSelectsBehaviourByRelease) {
   json::array ids;
   for (int i = 0; i < 60; ++i) ids.push_back(json::value(key(i)));
   const json::value in_filter = {{"_id", {{"$in", ids}}}};
-  const json::value range_filter = {{"_id", {{"$gte", "k"}, {"$lt", "l"}}}};
+  const json::value range_filter = {{"_id", {{"$lt", "l"}}}};
   auto find_count = [&](const json::value& filter) {
     return coll({{"find", {{"filter", filter}}}}).at("data").at("documents").as_array().size();
   };
@@ -415,7 +428,7 @@ TEST_F(DataApiServer, DeleteManyLoopsOnMoreData) {
   std::vector<std::int64_t> counts;
   bool more = true;
   while (more) {
-    auto r = coll({{"deleteMany", {{"filter", {{"_id", {{"$gte", "k"}, {"$lt", "l"}}}}}}}});
+    auto r = coll({{"deleteMany", {{"filter", {{"_id", {{"$lt", "l"}}}}}}}});
     counts.push_back(r.at("status").at("deletedCount").as_int64());
     more = r.at("status").as_object().contains("moreData") && r.at("status").at("moreData").as_bool();
   }
@@ -868,6 +881,71 @@ TEST_F(DataApiServer, CollectionAndIndexLimits) {
   // Servers before 1.0.35 called it TOO_MANY_INDEXES.
   config({{"max_indexes", 1}, {"server_version", "1.0.34"}});
   EXPECT_EQ(error_code(create("default_keyspace", "c8", json::object())), "TOO_MANY_INDEXES");
+}
+
+TEST_F(DataApiServer, EmptyIdIsRefused) {
+  start();
+  create_collection({{"indexing", {{"allow", json::array{"_id"}}}}});
+  auto r = coll({{"insertOne", {{"document", {{"_id", ""}}}}}});
+  EXPECT_EQ(error_code(r), "SHRED_BAD_DOCID_VALUE");
+  EXPECT_EQ(r.at("errors").at(0).at("scope"), "DOCUMENT");
+  r = coll({{"insertMany", {{"documents", json::array{{{"_id", ""}}, {{"_id", "a"}}}}}}});
+  EXPECT_EQ(error_code(r), "SHRED_BAD_DOCID_VALUE");
+  EXPECT_EQ(r.at("status").at("insertedIds"), json::array{"a"});
+  r = coll({{"findOneAndReplace",
+             {{"filter", {{"_id", "b"}}}, {"replacement", {{"_id", ""}}}, {"options", {{"upsert", true}}}}}});
+  EXPECT_FALSE(error_code(r).empty());
+  EXPECT_EQ(error_code(coll({{"find", {{"filter", {{"_id", ""}}}}}})), "SHRED_BAD_DOCID_VALUE");
+  EXPECT_EQ(error_code(coll({{"find", {{"filter", {{"_id", {{"$in", json::array{"a", ""}}}}}}}}})),
+            "SHRED_BAD_DOCID_VALUE");
+  config({{"server_version", "1.0.34"}});
+  EXPECT_EQ(error_code(coll({{"insertOne", {{"document", {{"_id", ""}}}}}})), "SHRED_BAD_DOCID_EMPTY_STRING");
+}
+
+TEST_F(DataApiServer, FilterOfMoreThan64ExpressionsIsRefused) {
+  start();
+  create_collection();
+  json::object filter;
+  for (int i = 0; i < 64; ++i) filter["f" + std::to_string(i)] = i;
+  EXPECT_TRUE(coll({{"find", {{"filter", filter}}}}).at("data").at("documents").as_array().empty());
+  filter["one_more"] = json::object{{"$exists", true}};
+  auto r = coll({{"find", {{"filter", filter}}}});
+  EXPECT_EQ(error_code(r), "FILTER_FIELDS_LIMIT_VIOLATION");
+  EXPECT_EQ(r.at("errors").at(0).at("scope"), "FILTER");
+  // One per operator: {"a": {"$gt": 1, "$lt": 5}} is two.
+  config({{"max_filter_expressions", 2}});
+  EXPECT_EQ(error_code(coll({{"find", {{"filter", {{"a", {{"$gt", 1}, {"$lt", 5}}}}}}}})), "");
+  EXPECT_EQ(error_code(coll({{"find", {{"filter", {{"a", {{"$gt", 1}, {"$lt", 5}}}, {"b", 1}}}}}})),
+            "FILTER_FIELDS_LIMIT_VIOLATION");
+}
+
+TEST_F(DataApiServer, IndexingIsCheckedAndComparedAsSets) {
+  start();
+  auto create = [&](const json::value& indexing) {
+    return command(kKeyspacePath, {{"createCollection", {{"name", "c"}, {"options", {{"indexing", indexing}}}}}});
+  };
+  for (const json::value& bad : {json::value{{"allow", json::array{"a"}}, {"deny", json::array{"b"}}},
+                                json::value(json::object()), json::value{{"allow", json::array{"a", "a"}}},
+                                json::value{{"allow", json::array{""}}}, json::value{{"deny", json::array{"$x"}}}}) {
+    const auto r = create(bad);
+    EXPECT_EQ(error_code(r), "INVALID_INDEXING_DEFINITION") << bad;
+    EXPECT_EQ(r.at("errors").at(0).at("scope"), "SCHEMA");
+  }
+  EXPECT_EQ(error_code(create({{"allow", json::array{"a"}}, {"other", 1}})), "INVALID_CREATE_COLLECTION_FIELD");
+  EXPECT_EQ(create({{"allow", json::array{"a", "_id"}}}).at("status").at("ok"), 1);
+  EXPECT_EQ(create({{"allow", json::array{"_id", "a"}}}).at("status").at("ok"), 1);
+  EXPECT_EQ(error_code(create({{"allow", json::array{"_id"}}})), "EXISTING_COLLECTION_DIFFERENT_SETTINGS");
+}
+
+TEST_F(DataApiServer, ProjectionMustBeAnObjectAndUpdatesSpareId) {
+  start();
+  create_collection();
+  coll({{"insertOne", {{"document", {{"_id", "a"}, {"n", 1}}}}}});
+  EXPECT_EQ(error_code(coll({{"find", {{"projection", json::array{"n"}}}}})), "UNSUPPORTED_PROJECTION_DEFINITION");
+  EXPECT_EQ(error_code(coll({{"updateOne", {{"filter", {{"_id", "a"}}}, {"update", {{"$set", {{"_id", "b"}}}}}}}})),
+            "UNSUPPORTED_UPDATE_OPERATOR_FOR_DOC_ID");
+  EXPECT_EQ(error_code(coll({{"updateOne", {{"filter", {{"_id", "a"}}}, {"update", {{"$set", 1}}}}}})),
+            "UNSUPPORTED_UPDATE_DATA_TYPE");
 }
 
 TEST_F(DataApiServer, KeyspacesCanBeCreatedAndListed) {
