@@ -216,6 +216,30 @@ try {
     await wrong.close();
   });
 
+  await step('database timeouts: per-document errors the client reports, applied writes', async () => {
+    const fault = (name) => fetch(`${url}/_test/config`, { method: 'POST', body: JSON.stringify({ fault: name, next: 1 }) });
+    await fault('db_timeout');
+    await expectError(coll.insertMany([{ _id: 't1' }, { _id: 't2' }]), (e) => {
+      assert.ok(e instanceof CollectionInsertManyError, String(e));
+      assert.deepEqual(e.insertedIds(), []);
+      const d = e.errors()[0].errorDescriptors;
+      assert.deepEqual(d.map((x) => x.errorCode), ['TIMEOUT_WRITING_DATA', 'TIMEOUT_WRITING_DATA']);
+      assert.equal(d[0].family, 'SERVER');
+      assert.equal(d[0].scope, 'DATABASE');
+    });
+    assert.equal(await coll.findOne({ _id: 't1' }), null);
+    await fault('db_timeout_applied');
+    await expectError(coll.insertOne({ _id: 't3' }), (e) => {
+      assert.ok(e instanceof DataAPIResponseError, String(e));
+      assert.equal(e.errorDescriptors[0].errorCode, 'TIMEOUT_WRITING_DATA');
+    });
+    assert.deepEqual(await coll.findOne({ _id: 't3' }), { _id: 't3' });
+    await fault('db_unavailable');
+    await expectError(coll.findOne({ _id: 't3' }), (e) => {
+      assert.equal(e.errorDescriptors[0].errorCode, 'UNAVAILABLE_DATABASE');
+    });
+  });
+
   await step('dropCollection', async () => {
     await db.dropCollection('ts_check');
     assert.deepEqual(await db.listCollections({ nameOnly: true }), []);

@@ -328,6 +328,11 @@ TEST_F(DataApiServer, StringRangesOnIdInCurrentMode) {
   // Filters on a path the collection does not index are refused.
   r = coll({{"find", {{"filter", {{"value", "v1"}}}}}});
   EXPECT_EQ(error_code(r), "FILTER_PATH_UNINDEXED");
+  // A collection that does not index _id takes only $eq and $in on it.
+  command(kKeyspacePath, {{"createCollection", {{"name", "noid"}, {"options", {{"indexing", {{"deny", json::array{"_id"}}}}}}}}});
+  const std::string noid = "/v1/default_keyspace/noid";
+  EXPECT_EQ(error_code(command(noid, {{"find", {{"filter", {{"_id", {{"$gt", "a"}}}}}}}})), "FILTER_ID_NOT_INDEXED");
+  EXPECT_EQ(error_code(command(noid, {{"find", {{"filter", {{"_id", "a"}}}}}})), "");
 }
 
 TEST_F(DataApiServer, LegacyModePagesInAndRejectsStringRanges) {
@@ -889,9 +894,15 @@ TEST_F(DataApiServer, EmptyIdIsRefused) {
   auto r = coll({{"insertOne", {{"document", {{"_id", ""}}}}}});
   EXPECT_EQ(error_code(r), "SHRED_BAD_DOCID_VALUE");
   EXPECT_EQ(r.at("errors").at(0).at("scope"), "DOCUMENT");
+  // A failed insertOne keeps status.insertedIds, empty, as the real server.
+  EXPECT_EQ(r.at("status").at("insertedIds"), json::array());
   r = coll({{"insertMany", {{"documents", json::array{{{"_id", ""}}, {{"_id", "a"}}}}}}});
   EXPECT_EQ(error_code(r), "SHRED_BAD_DOCID_VALUE");
   EXPECT_EQ(r.at("status").at("insertedIds"), json::array{"a"});
+  r = coll({{"insertOne", {{"document", {{"_id", "a"}}}}}});
+  EXPECT_EQ(r, (json::object{{"status", {{"insertedIds", json::array()}}}, {"errors", r.at("errors")}}));
+  EXPECT_EQ(r.at("errors").at(0).at("documentIds"), json::array{"a"});
+  EXPECT_EQ(error_code(r), "DOCUMENT_ALREADY_EXISTS");
   r = coll({{"findOneAndReplace",
              {{"filter", {{"_id", "b"}}}, {"replacement", {{"_id", ""}}}, {"options", {{"upsert", true}}}}}});
   EXPECT_FALSE(error_code(r).empty());
