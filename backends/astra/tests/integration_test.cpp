@@ -201,6 +201,34 @@ TEST_F(Astra, CollectionWithOtherSettingsIsAConfigErrorSayingWhatDiffers) {
   EXPECT_NE(open_store("    setup_mode: off\n"), nullptr);
 }
 
+TEST_F(Astra, AFullDatabaseIsAConfigErrorSayingWhatToDo) {
+  start({"--max-collections", "2"});
+  for (const char* name : {"one", "two"})
+    server_->command("default_keyspace", {{"createCollection", {{"name", name}}}});
+  try {
+    open_store();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::config);
+    EXPECT_THAT(e.what(), HasSubstr("TOO_MANY_COLLECTIONS"));
+    EXPECT_THAT(e.what(), HasSubstr("the database is full"));
+    EXPECT_THAT(e.what(), HasSubstr("delete a collection it no longer needs"));
+  }
+  // An existing collection of the store's own still opens.
+  server_->command("default_keyspace", {{"deleteCollection", {{"name", "two"}}}});
+  open_store()->mset({{"k", "v"}});
+  // The index budget spent: the same advice.
+  server_->configure({{"max_collections", 0}, {"max_indexes", 12}});
+  try {
+    open_yaml(yaml().replace(yaml().find("collection_name: bytes"), 22, "collection_name: more"), "s");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::config);
+    EXPECT_THAT(e.what(), HasSubstr("TOO_MANY_INDEXES_FOR_COLLECTION"));
+    EXPECT_THAT(e.what(), HasSubstr("the database is full"));
+  }
+}
+
 TEST_F(Astra, SetupModesAndPreDelete) {
   start();
   open_store()->mset({{"a", "1"}});
