@@ -26,7 +26,7 @@ Options:
   --timeout-hold-ms N    how long a "timeout" holds a request (default 60000)
   --seed S               makes the failure draw deterministic
   --server-version 1.0.N behave as that release of the real server (default 1.0.51;
-                         changes copied at 1.0.19, 1.0.26, 1.0.35, 1.0.41, 1.0.47)
+                         changes copied at 1.0.19, 22, 26, 34, 35, 41, 47)
   --legacy               the same as --server-version 1.0.18: old error shape and
                          codes, _id $in paged, no string ranges, pages of 20
   --max-insert-many N    documents per insertMany (default 100)

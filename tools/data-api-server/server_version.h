@@ -18,9 +18,14 @@ struct ServerVersion {
   // Error objects {id, family, scope, errorCode, title, message}; before,
   // only {message, errorCode}.
   static constexpr unsigned kErrorObjects = 19;
+  // UNSUPPORTED_SCHEMA_NAME for bad keyspace and collection names; before,
+  // the generic COMMAND_FIELD_INVALID.
+  static constexpr unsigned kSchemaNameCode = 22;
   // $gt/$gte/$lt/$lte on a string _id, and an _id $in answered in one page;
   // before, ranges took only numbers and dates and $in was paged.
   static constexpr unsigned kIdRanges = 26;
+  // UNKNOWN_KEYSPACE; before, KEYSPACE_DOES_NOT_EXIST.
+  static constexpr unsigned kUnknownKeyspace = 34;
   // Collections report current codes (FILTER_*, UNKNOWN_KEYSPACE,
   // COMMAND_FIELD_VALUE_INVALID, UNEXPECTED_SERVER_ERROR, ...) and database
   // failures as HTTP 200 errors (TIMEOUT_*_DATA, UNAVAILABLE_DATABASE);

@@ -388,6 +388,12 @@ TEST_F(DataApiServer, ServerVersionSelectsBehaviourByRelease) {
   EXPECT_EQ(config(json::object()).at("server_version"), "1.0.25");
   EXPECT_EQ(config(json::object()).at("legacy"), false);
 
+  // 1.0.22: UNSUPPORTED_SCHEMA_NAME; before, COMMAND_FIELD_INVALID.
+  const json::value bad_name = {{"createCollection", {{"name", "bad-name"}}}};
+  EXPECT_EQ(error_code(command(kKeyspacePath, bad_name)), "UNSUPPORTED_SCHEMA_NAME");
+  config({{"server_version", "1.0.21"}});
+  EXPECT_EQ(error_code(command(kKeyspacePath, bad_name)), "COMMAND_FIELD_INVALID");
+
   // 1.0.26: ranges and one-page $in; still the older codes and pages of 20.
   config({{"server_version", "1.0.26"}});
   EXPECT_EQ(find_count(range_filter), 20u);
@@ -395,6 +401,11 @@ TEST_F(DataApiServer, ServerVersionSelectsBehaviourByRelease) {
   EXPECT_EQ(error_code(coll({{"find", {{"filter", {{"_id", {{"$size", 1}}}}}}}})), "UNSUPPORTED_FILTER_OPERATION");
   EXPECT_EQ(error_code(missing_collection()), "COLLECTION_NOT_EXIST");
   EXPECT_EQ(error_code(command("/v1/nope/kv", {{"findOne", json::object()}})), "KEYSPACE_DOES_NOT_EXIST");
+
+  // 1.0.34: UNKNOWN_KEYSPACE, the other older codes still.
+  config({{"server_version", "1.0.34"}});
+  EXPECT_EQ(error_code(command("/v1/nope/kv", {{"findOne", json::object()}})), "UNKNOWN_KEYSPACE");
+  EXPECT_EQ(error_code(coll({{"find", {{"filter", {{"_id", {{"$size", 1}}}}}}}})), "UNSUPPORTED_FILTER_OPERATION");
 
   // 1.0.35: the current codes, except the collection-not-found one.
   config({{"server_version", "1.0.35"}});
