@@ -84,10 +84,9 @@ void Config::check() const {
     std::shared_ptr<const internal::PluginLibrary> plugin = impl_->plugin(store);
     const internal::OptionValues options = impl_->bind(store, *plugin);
     try {
-      internal::check_plugin_options(*plugin, options);
+      internal::check_plugin_options(*plugin, options, internal::store_label(store.name, store.backend));
     } catch (const Error& e) {
-      config::fail(impl_->doc.source, store.mark, "store '" + store.name + "': " + e.what(),
-                   e.code());
+      config::fail(impl_->doc.source, store.mark, e.what(), e.code());
     }
   }
 }
@@ -112,11 +111,10 @@ std::unique_ptr<ByteStore> Config::open(std::string_view name) const {
   std::shared_ptr<const internal::PluginLibrary> plugin = impl_->plugin(store);
   const internal::OptionValues options = impl_->bind(store, *plugin);
   try {
-    return std::make_unique<internal::PluginStore>(
-        std::make_shared<const internal::PluginInstance>(plugin, options));
+    return std::make_unique<internal::PluginStore>(std::make_shared<const internal::PluginInstance>(
+        plugin, options, internal::store_label(store.name, store.backend)));
   } catch (const Error& e) {
-    config::fail(impl_->doc.source, store.mark, "store '" + store.name + "': " + e.what(),
-                 e.code());
+    config::fail(impl_->doc.source, store.mark, e.what(), e.code());
   }
 }
 

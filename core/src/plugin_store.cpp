@@ -96,36 +96,52 @@ std::vector<bytestore_option_value> option_slices(const OptionValues& options) {
   return values;
 }
 
-// Throws the error a plugin call returned, prefixed with the backend.
-void raise_plugin_error(const std::string& backend, int code, const std::string& message) {
-  std::string text = backend + ": " + (message.empty() ? "failed without a message" : message);
+// Throws the error a plugin call returned, after `label`. The plugin's text
+// may quote keys: it is made printable.
+void raise_plugin_error(const std::string& label, int code, const std::string& message) {
+  std::string text = label + ": " + (message.empty() ? "failed without a message" : printable(message));
   if (errc_of(code) == Errc::internal && (code < BYTESTORE_INVALID_ARGUMENT || code > BYTESTORE_INTERNAL))
     text += " (unknown error code " + std::to_string(code) + ")";
   throw Error(errc_of(code), text);
 }
 
+// Runs core's checks of a request, naming the store in what they throw.
+template <class Check>
+void check_request(const std::string& label, Check&& check) {
+  try {
+    check();
+  } catch (const Error& e) {
+    throw Error(e.code(), label + ": " + e.what());
+  }
+}
+
 }  // namespace
 
-void check_plugin_options(const PluginLibrary& library, const OptionValues& options) {
+std::string store_label(std::string_view store, std::string_view backend) {
+  return "store '" + printable(store) + "' (" + std::string(backend) + ")";
+}
+
+void check_plugin_options(const PluginLibrary& library, const OptionValues& options,
+                          const std::string& label) {
   const bytestore_plugin& table = library.table();
   if (!table_has(table, offsetof(bytestore_plugin, check_options)) || !table.check_options) return;
   const std::vector<bytestore_option_value> values = option_slices(options);
   ErrorCapture error;
   const PluginCallScope scope(library.info().backend.c_str(), library.file_c_str(), "check_options");
   const int code = table.check_options(values.data(), values.size(), &error.c);
-  if (code != BYTESTORE_OK) raise_plugin_error(library.info().backend, code, error.message);
+  if (code != BYTESTORE_OK) raise_plugin_error(label, code, error.message);
 }
 
 PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library,
-                               const OptionValues& options)
-    : library_(std::move(library)), table_(library_->table()) {
+                               const OptionValues& options, std::string label)
+    : library_(std::move(library)), label_(std::move(label)), table_(library_->table()) {
   const std::vector<bytestore_option_value> values = option_slices(options);
   ErrorCapture error;
   {
     const PluginCallScope scope = call_scope("open");
     check(table_.open(values.data(), values.size(), &handle_, &error.c), error.message);
   }
-  if (!handle_) throw Error(Errc::internal, backend() + ": open succeeded but returned no instance");
+  if (!handle_) throw Error(Errc::internal, label_ + ": open succeeded but returned no instance");
   bytestore_capabilities caps{};
   const int code = [&] {
     const PluginCallScope scope = call_scope("capabilities");
@@ -148,11 +164,11 @@ PluginInstance::~PluginInstance() {
 }
 
 void PluginInstance::check(int code, const std::string& message) const {
-  if (code != BYTESTORE_OK) raise_plugin_error(backend(), code, message);
+  if (code != BYTESTORE_OK) raise_plugin_error(label_, code, message);
 }
 
 std::vector<std::optional<Bytes>> PluginInstance::mget(std::span<const std::string> keys) const {
-  check_keys(keys, capabilities_);
+  check_request(label_, [&] { check_keys(keys, capabilities_); });
   std::vector<std::optional<Bytes>> values(keys.size());
   if (keys.empty()) return values;
   const SliceArray k(keys);
@@ -166,7 +182,7 @@ std::vector<std::optional<Bytes>> PluginInstance::mget(std::span<const std::stri
 }
 
 void PluginInstance::mset(std::span<const KeyValue> pairs) const {
-  check_pairs(pairs, capabilities_);
+  check_request(label_, [&] { check_pairs(pairs, capabilities_); });
   if (pairs.empty()) return;
   SliceArray keys(pairs.size()), values(pairs.size());
   for (std::size_t i = 0; i < pairs.size(); ++i) {
@@ -179,7 +195,7 @@ void PluginInstance::mset(std::span<const KeyValue> pairs) const {
 }
 
 void PluginInstance::mdelete(std::span<const std::string> keys) const {
-  check_keys(keys, capabilities_);
+  check_request(label_, [&] { check_keys(keys, capabilities_); });
   if (keys.empty()) return;
   const SliceArray k(keys);
   ErrorCapture error;
@@ -223,7 +239,8 @@ class PluginKeyCursor final : public KeyCursor {
 std::unique_ptr<KeyCursor> PluginInstance::scan(std::shared_ptr<const PluginInstance> self,
                                                 std::string_view prefix) {
   if (!is_valid_utf8(prefix))
-    throw Error(Errc::invalid_argument, "prefix " + quote_key(prefix) + " is not valid UTF-8");
+    throw Error(Errc::invalid_argument,
+                self->label_ + ": prefix " + quote_key(prefix) + " is not valid UTF-8");
   bytestore_cursor* cursor = nullptr;
   ErrorCapture error;
   const PluginCallScope scope = self->call_scope("yield_keys");
@@ -275,7 +292,7 @@ std::future<std::vector<std::optional<Bytes>>> PluginInstance::submit_mget(
     std::shared_ptr<const PluginInstance> self, std::vector<std::string> keys) {
   using Values = std::vector<std::optional<Bytes>>;
   try {
-    check_keys(keys, self->capabilities_);
+    check_request(self->label_, [&] { check_keys(keys, self->capabilities_); });
   } catch (...) {
     return failed_future<Values>(std::current_exception());
   }
@@ -298,7 +315,7 @@ std::future<std::vector<std::optional<Bytes>>> PluginInstance::submit_mget(
 std::future<void> PluginInstance::submit_mset(std::shared_ptr<const PluginInstance> self,
                                               std::vector<KeyValue> pairs) {
   try {
-    check_pairs(pairs, self->capabilities_);
+    check_request(self->label_, [&] { check_pairs(pairs, self->capabilities_); });
   } catch (...) {
     return failed_future<void>(std::current_exception());
   }
@@ -324,7 +341,7 @@ std::future<void> PluginInstance::submit_mset(std::shared_ptr<const PluginInstan
 std::future<void> PluginInstance::submit_mdelete(std::shared_ptr<const PluginInstance> self,
                                                  std::vector<std::string> keys) {
   try {
-    check_keys(keys, self->capabilities_);
+    check_request(self->label_, [&] { check_keys(keys, self->capabilities_); });
   } catch (...) {
     return failed_future<void>(std::current_exception());
   }

@@ -18,15 +18,21 @@ using OptionValues = std::vector<std::pair<std::string, std::string>>;
 
 // One open plugin instance. Shared by its store, the store's cursors and
 // pending async calls, so whichever finishes last closes it.
+// "store 'NAME' (BACKEND)": how messages about a store begin.
+std::string store_label(std::string_view store, std::string_view backend);
+
 // Runs the plugin's own rules on `options` (already bound to its schema)
-// without opening anything; throws Error(config) with the plugin's message.
-// Plugins without the check pass.
-void check_plugin_options(const PluginLibrary& library, const OptionValues& options);
+// without opening anything; throws Error(config) with the plugin's message,
+// after `label`. Plugins without the check pass.
+void check_plugin_options(const PluginLibrary& library, const OptionValues& options,
+                          const std::string& label);
 
 class PluginInstance {
  public:
-  // Opens an instance; throws the plugin's error, prefixed with the backend.
-  PluginInstance(std::shared_ptr<const PluginLibrary> library, const OptionValues& options);
+  // Opens an instance; throws the plugin's error. Every error raised for
+  // this instance, by the plugin or by core's checks, begins with `label`.
+  PluginInstance(std::shared_ptr<const PluginLibrary> library, const OptionValues& options,
+                 std::string label);
   ~PluginInstance();
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;
@@ -47,6 +53,7 @@ class PluginInstance {
 
   const Capabilities& capabilities() const { return capabilities_; }
   const std::string& backend() const { return library_->info().backend; }
+  const std::string& label() const { return label_; }
   // Throws bytestore::Error for a failed plugin call.
   void check(int code, const std::string& message) const;
 
@@ -58,6 +65,7 @@ class PluginInstance {
   }
 
   std::shared_ptr<const PluginLibrary> library_;
+  std::string label_;
   const bytestore_plugin& table_;
   bytestore_instance* handle_ = nullptr;
   Capabilities capabilities_;

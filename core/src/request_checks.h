@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-namespace bytestore::internal {
+#include "utf8_text.h"
 
-bool is_valid_utf8(std::string_view text) noexcept;
+namespace bytestore::internal {
 
 // Throws invalid_argument for an empty or non-UTF-8 key, limit_exceeded
 // for one longer than caps.max_key_bytes.
@@ -20,7 +20,8 @@ void check_keys(std::span<const std::string> keys, const Capabilities& caps);
 // Also throws limit_exceeded for a value over caps.max_value_bytes.
 void check_pairs(std::span<const KeyValue> pairs, const Capabilities& caps);
 
-// `key` as it may appear in a message: quoted, cut to a readable length.
+// `key` as it may appear in a message: quoted, cut to a readable length,
+// its control characters and invalid bytes escaped.
 std::string quote_key(std::string_view key);
 
 }  // namespace bytestore::internal

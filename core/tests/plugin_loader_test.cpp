@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <gmock/gmock.h>
 
+#include "utf8_text.h"
+
 #include <cstdlib>
 
 namespace bytestore {
@@ -60,7 +62,7 @@ TEST(PluginLoader, AbiVersionMismatchNamesFileBackendAndBothVersions) {
 TEST(PluginLoader, OpenFailurePassesThePluginMessageThrough) {
   const Error e = open_error(config_with("    backend: testkit\n    path: /x/y\n    fail_open: true\n"));
   EXPECT_EQ(e.code(), Errc::io);
-  EXPECT_STREQ(e.what(), "<yaml>:3:3: store 's': testkit: cannot open /x/y: permission denied");
+  EXPECT_STREQ(e.what(), "<yaml>:3:3: store 's' (testkit): cannot open /x/y: permission denied");
 }
 
 TEST(PluginLoader, InvalidBackendNameIsRefusedBeforeAnyFileIsTouched) {
@@ -76,14 +78,14 @@ TEST(PluginBoundary, ExceptionsNeverCrossTheBoundary) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), Errc::internal);
-    EXPECT_STREQ(e.what(), "testkit: unexpected exception: boom");
+    EXPECT_STREQ(e.what(), "store 's' (testkit): unexpected exception: boom");
   }
   try {
     store->mget({"throw-int"});
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), Errc::internal);
-    EXPECT_STREQ(e.what(), "testkit: unexpected exception of unknown type");
+    EXPECT_STREQ(e.what(), "store 's' (testkit): unexpected exception of unknown type");
   }
 }
 
@@ -124,6 +126,49 @@ TEST(PluginDiscovery, CurrentDirectoryIsNeverSearchedImplicitly) {
     EXPECT_NE(dir, ".");
   }
   unsetenv("BYTESTORE_PLUGIN_PATH");
+}
+
+}  // namespace
+}  // namespace bytestore
+
+namespace bytestore {
+namespace {
+
+// Errors raised during a call say which store and backend they come from,
+// and print no raw control bytes or invalid UTF-8 from the user's keys.
+TEST(CallErrors, NameTheStoreAndBackendAndEscapeUserBytes) {
+  auto store = open_yaml("stores:\n  fast: { backend: memory, max_key_bytes: 8, max_value_bytes: 4 }\n",
+                         "fast");
+  try {
+    store->mset({{"0123456789", "v"}});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::limit_exceeded);
+    EXPECT_STREQ(e.what(),
+                 "store 'fast' (memory): key of 10 bytes exceeds the 8-byte limit of this backend");
+  }
+  try {
+    store->mset({{"\x1b[31m", "too long"}});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "store 'fast' (memory): value of 8 bytes for key '\\x1b[31m' exceeds "
+                           "the 4-byte limit of this backend");
+  }
+  try {
+    store->mget({std::string("\x1b\xc3(", 3)});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::invalid_argument);
+    EXPECT_STREQ(e.what(), "store 'fast' (memory): key '\\x1b\\xc3(' is not valid UTF-8");
+  }
+  try {
+    for (const auto& k : store->yield_keys("\xfe")) (void)k;
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "store 'fast' (memory): prefix '\\xfe' is not valid UTF-8");
+  }
+  // Valid UTF-8 passes as it is; tabs and newlines stay on one line.
+  EXPECT_EQ(internal::printable("caf\xc3\xa9\t\n\x7f"), "caf\xc3\xa9\\t\\n\\x7f");
 }
 
 }  // namespace

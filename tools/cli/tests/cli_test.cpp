@@ -162,7 +162,7 @@ TEST_F(Cli, ConfigCheckAppliesEachBackendsRulesAndTouchesNothing) {
   std::ofstream(config_, std::ios::app) << "  bad: {backend: sqlite, path: x.db, connections: 0}\n";
   const Finished bad = cli({"config", "check"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_EQ(bad.err, "bytestore: " + config_ + ":5:3: store 'bad': sqlite: option 'connections' must be "
+  EXPECT_EQ(bad.err, "bytestore: " + config_ + ":5:3: store 'bad' (sqlite): option 'connections' must be "
                      "between 1 and 64\n");
   EXPECT_FALSE(fs::exists(dir_ / "x.db"));
 }
