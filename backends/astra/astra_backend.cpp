@@ -227,6 +227,11 @@ void AstraBackend::check_options(const Options& options) {
   resolve_connection(options, process_env());
 }
 
+sdk::Location AstraBackend::locate(const Options& options) {
+  const ConnectionSettings settings = resolve_connection(options, process_env());
+  return {shown_endpoint(settings.collection_url()), sdk::Location::Data::unknown};
+}
+
 AstraBackend::AstraBackend(const Options& options) {
   DataApiClient::Policy policy;
   policy.max_retries = static_cast<unsigned>(std::min<std::uint64_t>(options.max_retries, 20));

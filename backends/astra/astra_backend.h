@@ -28,6 +28,9 @@ class AstraBackend {
   // and the connection settings (with their environment fallbacks).
   static void check_options(const Options& options);
 
+  // The collection's URL; whether it holds data takes a request.
+  static sdk::Location locate(const Options& options);
+
   explicit AstraBackend(const Options& options);
   ~AstraBackend();
 

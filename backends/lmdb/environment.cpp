@@ -2,7 +2,12 @@
 
 #include <bytestore/error.hpp>
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include <algorithm>
 #include <filesystem>
@@ -54,6 +59,30 @@ std::map<std::string, OpenEnvironment>& open_environments() {
   return *environments;
 }
 
+std::string sync_name(SyncMode mode) {
+  switch (mode) {
+    case SyncMode::full: return "full";
+    case SyncMode::nometasync: return "nometasync";
+    case SyncMode::nosync: return "nosync";
+  }
+  return "?";
+}
+
+// "sync: full here, nosync asked; ..." for the settings one LMDB handle
+// cannot have two of; empty when they agree.
+std::string differing_settings(const LmdbOptions& open, const LmdbOptions& asked) {
+  std::string out;
+  auto add = [&](const std::string& name, const std::string& have, const std::string& want) {
+    if (have == want) return;
+    out += (out.empty() ? "" : "; ") + name + ": " + have + " open, " + want + " asked";
+  };
+  add("sync", sync_name(open.sync), sync_name(asked.sync));
+  add("map_size", std::to_string(open.map_size.bytes) + "B", std::to_string(asked.map_size.bytes) + "B");
+  add("max_readers", std::to_string(open.max_readers), std::to_string(asked.max_readers));
+  add("read_only", open.read_only ? "true" : "false", asked.read_only ? "true" : "false");
+  return out;
+}
+
 }  // namespace
 
 std::shared_ptr<Environment> Environment::open(const LmdbOptions& options) {
@@ -77,10 +106,11 @@ std::shared_ptr<Environment> Environment::open(const LmdbOptions& options) {
   // must not be used in a child, so the child opens its own.
   if (auto it = environments.find(key); it != environments.end() && it->second.pid == getpid()) {
     Environment* shared = it->second.environment;
-    if (shared->read_only() && !options.read_only)
-      throw Error(Errc::config, "environment " + key +
-                                    " is already open read-only in this process; it cannot also "
-                                    "be opened for writing until those stores close");
+    if (const std::string clash = differing_settings(shared->options_, options); !clash.empty())
+      throw Error(Errc::config, "environment " + key + " is already open in this process by another "
+                                    "store with other settings (" + clash +
+                                    "); stores sharing an environment must agree on sync, "
+                                    "map_size, max_readers and read_only");
     ++it->second.users;
     return std::shared_ptr<Environment>(shared, release);
   }
@@ -90,7 +120,12 @@ std::shared_ptr<Environment> Environment::open(const LmdbOptions& options) {
 }
 
 Environment::Environment(const LmdbOptions& options, std::string path)
-    : path_(std::move(path)), read_only_(options.read_only), owner_pid_(getpid()) {
+    : options_(options), path_(std::move(path)), read_only_(options.read_only), owner_pid_(getpid()) {
+  open_handle();
+}
+
+void Environment::open_handle() {
+  const LmdbOptions& options = options_;
   int rc = mdb_env_create(&env_);
   if (rc != MDB_SUCCESS) fail(rc, "cannot create a handle for");
   // From here on a failure must close the handle.
@@ -144,7 +179,72 @@ Environment::Environment(const LmdbOptions& options, std::string path)
 
 Environment::~Environment() {
   // A forked child leaves its parent's handle alone.
-  if (env_ && owner_pid_ == getpid()) mdb_env_close(env_);
+  if (owner_pid_ != getpid()) return;
+  if (env_) mdb_env_close(env_);
+  if (lock_probe_fd_ >= 0) close(lock_probe_fd_);  // after LMDB let go of its locks
+}
+
+std::string Environment::data_file() const {
+  return options_.subdir ? (fs::path(path_) / "data.mdb").string() : path_;
+}
+
+std::string Environment::lock_file() const {
+  return options_.subdir ? (fs::path(path_) / "lock.mdb").string() : path_ + "-lock";
+}
+
+pid_t Environment::other_process() {
+  if (lock_probe_fd_ < 0) lock_probe_fd_ = ::open(lock_file().c_str(), O_RDONLY | O_CLOEXEC);
+  if (lock_probe_fd_ < 0) return 0;
+  // Every process with the environment open holds a lock on the lock
+  // file's first byte; the locks of this process never conflict with it.
+  struct flock probe {};
+  probe.l_type = F_WRLCK;
+  probe.l_whence = SEEK_SET;
+  probe.l_start = 0;
+  probe.l_len = 1;
+  if (fcntl(lock_probe_fd_, F_GETLK, &probe) != 0) return 0;
+  return probe.l_type == F_UNLCK ? 0 : probe.l_pid;
+}
+
+void Environment::compact() {
+  if (read_only_)
+    throw Error(Errc::invalid_argument, "compact refused: " + path_ + " was opened with read_only: true");
+  const std::lock_guard queue(remap_queue_);
+  remap_pending_.store(true, std::memory_order_release);
+  struct Done {
+    std::atomic<bool>& pending;
+    ~Done() { pending.store(false, std::memory_order_release); }
+  } done{remap_pending_};
+  const std::unique_lock exclusive(map_lock_);  // no transaction of this process is open
+  if (const pid_t other = other_process())
+    throw Error(Errc::unavailable, "cannot compact " + path_ + " while another process (pid " +
+                                       std::to_string(other) + ") has it open");
+  const std::string data = data_file();
+  const std::string copy = data + ".compacting";
+  const int fd = ::open(copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(Errc::io, "cannot create " + copy + ": " + std::strerror(errno));
+  int rc = mdb_env_copyfd2(env_, fd, MDB_CP_COMPACT);
+  if (rc == MDB_SUCCESS && fsync(fd) != 0) rc = errno;
+  close(fd);
+  if (rc != MDB_SUCCESS) {
+    unlink(copy.c_str());
+    fail(rc, "cannot write a compacted copy of");
+  }
+  // The copy is whole on disk; the rename swaps it in at once, so a crash
+  // leaves either file, never a mix.
+  mdb_env_close(std::exchange(env_, nullptr));
+  if (std::rename(copy.c_str(), data.c_str()) != 0) {
+    const int error = errno;
+    unlink(copy.c_str());
+    open_handle();
+    throw Error(Errc::io, "cannot replace " + data + " by its compacted copy: " + std::strerror(error));
+  }
+  if (const int dir = ::open(fs::path(data).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      dir >= 0) {
+    fsync(dir);
+    close(dir);
+  }
+  open_handle();
 }
 
 std::shared_lock<std::shared_mutex> Environment::hold_map() {
@@ -155,6 +255,7 @@ std::shared_lock<std::shared_mutex> Environment::hold_map() {
 }
 
 int Environment::begin(Transaction& txn, unsigned flags) {
+  if (!env_) return EIO;  // a compaction could not reopen the environment
   int rc = txn.begin(env_, flags);
   if (rc == MDB_READERS_FULL) {
     // Slots of dead processes may be what fills the table.

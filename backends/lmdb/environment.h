@@ -38,6 +38,11 @@ class Environment {
   Environment& operator=(const Environment&) = delete;
   ~Environment();
 
+  // Rewrites the data file without the pages deletes freed (LMDB's
+  // compacting copy, swapped in by rename) while no transaction of this
+  // process runs. Refused while another process has the environment open.
+  void compact();
+
   const std::string& path() const { return path_; }
   bool read_only() const { return read_only_; }
   std::size_t max_key_bytes() const { return max_key_bytes_; }
@@ -56,6 +61,12 @@ class Environment {
 
  private:
   Environment(const LmdbOptions& options, std::string path);
+  // Opens env_ on path_ with options_, and the main database.
+  void open_handle();
+  std::string data_file() const;
+  std::string lock_file() const;
+  // The pid of another process with the environment open, or 0.
+  pid_t other_process();
 
   std::shared_lock<std::shared_mutex> hold_map();
   int begin(Transaction& txn, unsigned flags);
@@ -71,8 +82,12 @@ class Environment {
     throw_lmdb_error(rc, action, path_);
   }
 
+  LmdbOptions options_;  // of the first open: every store sharing it agrees
   MDB_env* env_ = nullptr;
   MDB_dbi dbi_ = 0;
+  // Kept open to ask for other processes' locks on the lock file: closing
+  // any descriptor of it would drop this process's LMDB locks.
+  int lock_probe_fd_ = -1;
   std::string path_;
   bool read_only_;
   std::size_t max_key_bytes_ = 0;

@@ -4,6 +4,7 @@
 #include <bytestore/plugin_sdk.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,16 @@ class LmdbBackend {
     if (options.page_size == 0) throw Error(Errc::config, "page_size must be at least 1");
   }
 
+  // The environment's directory (or data file) and whether its data file
+  // exists; nothing is created.
+  static sdk::Location locate(const Options& options) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path path = fs::absolute(options.path, ec).lexically_normal();
+    const fs::path data = options.subdir ? path / "data.mdb" : path;
+    return {path.string(), fs::exists(data, ec) ? sdk::Location::Data::present : sdk::Location::Data::absent};
+  }
+
   explicit LmdbBackend(const Options& options)
       : environment_(Environment::open(options)),
         read_only_(options.read_only),
@@ -60,7 +71,7 @@ class LmdbBackend {
   }
 
   void mset(std::span<const sdk::KeyValueView> pairs) {
-    check_writable();
+    check_writable("mset");
     std::size_t batch_bytes = 0;
     for (const auto& [key, value] : pairs) {
       check_key(key);
@@ -78,7 +89,7 @@ class LmdbBackend {
   }
 
   void mdelete(std::span<const std::string_view> keys) {
-    check_writable();
+    check_writable("mdelete");
     for (std::string_view key : keys) check_key(key);
     environment_->write(0, [&](MDB_txn* txn, MDB_dbi dbi) {
       for (std::string_view key_bytes : keys) {
@@ -88,6 +99,11 @@ class LmdbBackend {
       }
       return MDB_SUCCESS;
     });
+  }
+
+  void compact() {
+    check_writable("compact");
+    environment_->compact();
   }
 
   std::unique_ptr<sdk::Cursor> scan(std::string_view prefix) {
@@ -106,10 +122,12 @@ class LmdbBackend {
                       "-byte limit of this engine");
   }
 
-  void check_writable() const {
+  // As the sqlite backend: a write to a read-only store is the caller's
+  // mistake, invalid_argument.
+  void check_writable(const char* operation) const {
     if (read_only_ || environment_->read_only())
-      throw Error(Errc::io, "store " + environment_->path() +
-                                " is opened read_only; writes are refused");
+      throw Error(Errc::invalid_argument, std::string(operation) + " refused: " +
+                                              environment_->path() + " was opened with read_only: true");
   }
 
   std::shared_ptr<Environment> environment_;

@@ -91,6 +91,11 @@ class MemoryBackend {
     if (options.max_key_bytes.bytes == 0) throw Error(Errc::config, "max_key_bytes must be at least 1");
   }
 
+  // Nowhere on disk: the data lives and ends with the process.
+  static sdk::Location locate(const Options&) {
+    return {"memory of this process (gone when it ends)", sdk::Location::Data::unknown};
+  }
+
   explicit MemoryBackend(const Options& options) : options_(options) {}
 
   Capabilities capabilities() const {

@@ -90,6 +90,15 @@ class SqliteBackend {
   // Run by the SDK before every open, and by `config check`.
   static void check_options(const Options& options) { check_sqlite_options(options); }
 
+  // The database file and whether it exists; nothing is opened or created.
+  static sdk::Location locate(const Options& options) {
+    if (is_in_memory(options.path)) return {":memory: (in this process)", sdk::Location::Data::unknown};
+    std::error_code ec;
+    const std::filesystem::path path = std::filesystem::absolute(options.path, ec).lexically_normal();
+    return {path.string(),
+            std::filesystem::exists(path, ec) ? sdk::Location::Data::present : sdk::Location::Data::absent};
+  }
+
   explicit SqliteBackend(const Options& options) : options_(options) {
     const bool in_memory = is_in_memory(options.path);
     if (!in_memory && !options.read_only) create_parent_directory(options.path);
@@ -166,6 +175,19 @@ class SqliteBackend {
       }
     }
     batch.commit();
+  }
+
+  // VACUUM rebuilds the file without the pages deletes freed; in WAL mode
+  // the rebuilt pages go through the WAL, so a checkpoint then moves them
+  // into the file and truncates the WAL. Both wait up to busy_timeout for
+  // other connections and processes.
+  void compact() {
+    check_writable("compact");
+    std::lock_guard turn(write_mutex_);
+    auto connection = pool_->acquire();
+    connection->execute("VACUUM", "cannot compact");
+    if (!is_in_memory(options_.path))
+      connection->execute("PRAGMA wal_checkpoint(TRUNCATE)", "cannot compact");
   }
 
   std::unique_ptr<sdk::Cursor> scan(std::string_view prefix) {

@@ -118,6 +118,18 @@ std::unique_ptr<ByteStore> Config::open(std::string_view name) const {
   }
 }
 
+StoreLocation Config::locate(std::string_view name) const {
+  const config::StoreEntry& store = impl_->store(name);
+  std::shared_ptr<const internal::PluginLibrary> plugin = impl_->plugin(store);
+  const internal::OptionValues options = impl_->bind(store, *plugin);
+  try {
+    return internal::locate_plugin_data(*plugin, options,
+                                        internal::store_label(store.name, store.backend));
+  } catch (const Error& e) {
+    config::fail(impl_->doc.source, store.mark, e.what(), e.code());
+  }
+}
+
 std::unique_ptr<ByteStore> open(const fs::path& config_path, std::string_view store) {
   return Config::load_file(config_path).open(store);
 }

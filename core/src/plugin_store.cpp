@@ -132,6 +132,27 @@ void check_plugin_options(const PluginLibrary& library, const OptionValues& opti
   if (code != BYTESTORE_OK) raise_plugin_error(label, code, error.message);
 }
 
+StoreLocation locate_plugin_data(const PluginLibrary& library, const OptionValues& options,
+                                 const std::string& label) {
+  const bytestore_plugin& table = library.table();
+  StoreLocation location;
+  if (!table_has(table, offsetof(bytestore_plugin, locate)) || !table.locate) return location;
+  const std::vector<bytestore_option_value> values = option_slices(options);
+  std::vector<std::string> where;
+  KeysSink sink{&where, nullptr};
+  int exists = BYTESTORE_DATA_UNKNOWN;
+  ErrorCapture error;
+  const PluginCallScope scope(library.info().backend.c_str(), library.file_c_str(), "locate");
+  const int code = table.locate(values.data(), values.size(), &KeysSink::call, &sink, &exists, &error.c);
+  if (sink.failure) std::rethrow_exception(sink.failure);
+  if (code != BYTESTORE_OK) raise_plugin_error(label, code, error.message);
+  if (!where.empty()) location.where = printable(where.front());
+  location.data = exists == BYTESTORE_DATA_PRESENT  ? StoreLocation::Data::present
+                  : exists == BYTESTORE_DATA_ABSENT ? StoreLocation::Data::absent
+                                                    : StoreLocation::Data::unknown;
+  return location;
+}
+
 PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library,
                                const OptionValues& options, std::string label)
     : library_(std::move(library)), label_(std::move(label)), table_(library_->table()) {
@@ -161,6 +182,14 @@ PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library,
 PluginInstance::~PluginInstance() {
   const PluginCallScope scope = call_scope("close");
   table_.close(handle_);
+}
+
+bool PluginInstance::compact() const {
+  if (!table_has(table_, offsetof(bytestore_plugin, compact)) || !table_.compact) return false;
+  ErrorCapture error;
+  const PluginCallScope scope = call_scope("compact");
+  check(table_.compact(handle_, &error.c), error.message);
+  return true;
 }
 
 void PluginInstance::check(int code, const std::string& message) const {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <bytestore/byte_store.hpp>
+#include <bytestore/config.hpp>
 
 #include <memory>
 #include <string>
@@ -27,6 +28,12 @@ std::string store_label(std::string_view store, std::string_view backend);
 void check_plugin_options(const PluginLibrary& library, const OptionValues& options,
                           const std::string& label);
 
+// What the plugin's `locate` says of a store with `options`; `where` empty
+// and data unknown for plugins without it. Throws the plugin's error after
+// `label`.
+StoreLocation locate_plugin_data(const PluginLibrary& library, const OptionValues& options,
+                                 const std::string& label);
+
 class PluginInstance {
  public:
   // Opens an instance; throws the plugin's error. Every error raised for
@@ -50,6 +57,9 @@ class PluginInstance {
                                        std::vector<KeyValue> pairs);
   static std::future<void> submit_mdelete(std::shared_ptr<const PluginInstance> self,
                                           std::vector<std::string> keys);
+
+  // The plugin's compact call; false when it has none.
+  bool compact() const;
 
   const Capabilities& capabilities() const { return capabilities_; }
   const std::string& backend() const { return library_->info().backend; }
@@ -81,6 +91,7 @@ class PluginStore final : public ByteStore {
   void mdelete(std::span<const std::string> keys) override;
   std::unique_ptr<KeyCursor> scan(std::string_view prefix) override;
   Capabilities capabilities() const override { return instance_->capabilities(); }
+  bool compact() override { return instance_->compact(); }
 
   // Async calls hold the instance, not the store: the store may be
   // destroyed while they run.

@@ -129,3 +129,66 @@ TEST(Processes, FullReaderTableIsUnavailableUntilTheHolderDies) {
 
 }  // namespace
 }  // namespace bytestore::lmdb::testing
+
+namespace bytestore::lmdb::testing {
+namespace {
+
+std::uintmax_t data_size(const std::string& env) {
+  return std::filesystem::file_size(std::filesystem::path(env) / "data.mdb");
+}
+
+// compact() gives the pages of deleted data back to the file system, keeps
+// every key, and refuses while another process has the environment open.
+TEST(Processes, CompactShrinksTheFileAndWaitsForOtherProcessesToClose) {
+  ScratchDir dir;
+  const std::string path = dir.file("env");
+  auto store = open_lmdb(path, "sync: nosync");
+  std::vector<KeyValue> pairs;
+  for (int i = 0; i < 20'000; ++i) pairs.emplace_back("k" + std::to_string(i), std::string(1000, 'v'));
+  store->mset(pairs);
+  std::vector<std::string> gone;
+  for (int i = 0; i < 19'000; ++i) gone.push_back("k" + std::to_string(i));
+  store->mdelete(gone);
+  const auto before = data_size(path);
+
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  const pid_t holder = spawn([&] {
+    auto other = open_lmdb(path, "sync: nosync");
+    (void)other->mget({"k0"});
+    const char c = 1;
+    if (write(ready[1], &c, 1) != 1) _exit(2);
+    pause();
+  });
+  char c;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  try {
+    store->compact();
+    ADD_FAILURE() << "compacted while another process had the environment open";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::unavailable);
+    EXPECT_NE(std::string(e.what()).find("pid " + std::to_string(holder)), std::string::npos) << e.what();
+  }
+  kill(holder, SIGKILL);
+  wait_for(holder);
+  close(ready[0]);
+  close(ready[1]);
+
+  EXPECT_TRUE(store->compact());
+  const auto after = data_size(path);
+  EXPECT_LT(after * 4, before) << before << " -> " << after << " bytes";
+  auto values = store->mget({"k0", "k18999", "k19000", "k19999"});
+  EXPECT_EQ(values[0], std::nullopt);
+  EXPECT_EQ(values[1], std::nullopt);
+  EXPECT_EQ(values[2], std::string(1000, 'v'));
+  EXPECT_EQ(values[3], std::string(1000, 'v'));
+  std::size_t listed = 0;
+  for (const std::string& k : store->yield_keys()) listed += !k.empty();
+  EXPECT_EQ(listed, 1000u);
+  store->mset({{"after", "compaction"}});  // still writable, by a new handle
+  EXPECT_EQ(open_lmdb(path, "sync: nosync")->mget({"after"})[0], "compaction");
+  EXPECT_FALSE(std::filesystem::exists(path + "/data.mdb.compacting"));
+}
+
+}  // namespace
+}  // namespace bytestore::lmdb::testing

@@ -407,3 +407,44 @@ TEST(SqliteBatches, FailedBatchLeavesNothing) {
 
 }  // namespace
 }  // namespace bytestore::sqlite
+
+namespace bytestore::sqlite {
+namespace {
+
+std::uintmax_t file_bytes(const std::string& path) {
+  std::error_code ec;
+  std::uintmax_t total = 0;
+  for (const std::string& f : {path, path + "-wal"})
+    if (std::filesystem::exists(f, ec)) total += std::filesystem::file_size(f, ec);
+  return total;
+}
+
+// compact() (VACUUM, then a truncating checkpoint) gives back the space of
+// deleted rows, file and WAL together, and keeps every pair.
+TEST(SqliteCompact, GivesBackTheSpaceOfDeletedRows) {
+  ScratchDir dir;
+  const std::string path = dir.file("c.db");
+  auto store = open_store(path, "synchronous: normal");
+  std::vector<KeyValue> pairs;
+  for (int i = 0; i < 5000; ++i) pairs.emplace_back("k" + std::to_string(i), std::string(2000, 'v'));
+  store->mset(pairs);
+  std::vector<std::string> gone;
+  for (int i = 100; i < 5000; ++i) gone.push_back("k" + std::to_string(i));
+  store->mdelete(gone);
+  const auto before = file_bytes(path);
+  EXPECT_TRUE(store->compact());
+  const auto after = file_bytes(path);
+  EXPECT_LT(after * 4, before) << before << " -> " << after << " bytes";
+  EXPECT_EQ(store->mget({"k0", "k99", "k100"}),
+            (std::vector<std::optional<Bytes>>{std::string(2000, 'v'), std::string(2000, 'v'), std::nullopt}));
+  auto reader = open_store(path, "read_only: true");
+  try {
+    reader->compact();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::invalid_argument);
+  }
+}
+
+}  // namespace
+}  // namespace bytestore::sqlite

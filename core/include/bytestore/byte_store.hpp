@@ -51,6 +51,12 @@ class ByteStore {
   virtual std::future<void> amdelete(std::vector<std::string> keys);
   virtual AsyncKeyCursor ayield_keys(std::string prefix = {});
 
+  // Gives the space of deleted data back to the file system (SQLite
+  // VACUUM, LMDB's compacting copy); the data is unchanged. False when the
+  // store has nothing to compact (it keeps no files, or cannot). May take
+  // long, and other calls on the store wait for it.
+  virtual bool compact() { return false; }
+
   // The keys starting with `prefix`, streamed a page at a time.
   KeyRange yield_keys(std::string_view prefix = {}) { return KeyRange(scan(prefix)); }
 

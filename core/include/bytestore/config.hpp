@@ -16,6 +16,13 @@ namespace bytestore {
 // open() also bind each store's options against its plugin's schema.
 // Every error is a bytestore::Error (code `config`, or `plugin` when a
 // backend cannot be loaded) whose message starts with file:line:column.
+// Where a store keeps its data, as `bytestore info` shows it.
+struct StoreLocation {
+  enum class Data { absent, present, unknown };
+  std::string where;                  // absolute path, or URL and collection; empty if unknown
+  Data data = Data::unknown;          // unknown: telling would take a connection
+};
+
 class Config {
  public:
   static Config load_file(const std::filesystem::path& path);
@@ -40,6 +47,9 @@ class Config {
   std::string show() const;
   // Opens `store` (empty: the default store).
   std::unique_ptr<ByteStore> open(std::string_view store = {}) const;
+  // Where `store` (empty: the default) keeps its data, from its options
+  // alone: nothing is created or contacted.
+  StoreLocation locate(std::string_view store = {}) const;
 
   struct Impl;
 

@@ -166,7 +166,21 @@ typedef struct bytestore_plugin {
    * `config check` report a bad value before a store is ever opened. */
   int (*check_options)(const bytestore_option_value* options, size_t count,
                        bytestore_error* error);
+
+  /* Optional: where a store with these options keeps its data (an absolute
+   * path, or a URL and collection), passed once to `sink`, and whether data
+   * is there: *exists is BYTESTORE_DATA_PRESENT, _ABSENT or _UNKNOWN (when
+   * telling would take a connection). Creates and contacts nothing. */
+  int (*locate)(const bytestore_option_value* options, size_t count, bytestore_key_sink sink,
+                void* sink_context, int* exists, bytestore_error* error);
+  /* Optional: gives the space of deleted data back to the file system.
+   * Keys and values are unchanged; may take long and block other calls. */
+  int (*compact)(bytestore_instance* instance, bytestore_error* error);
 } bytestore_plugin;
+
+#define BYTESTORE_DATA_ABSENT 0
+#define BYTESTORE_DATA_PRESENT 1
+#define BYTESTORE_DATA_UNKNOWN 2
 
 typedef const bytestore_plugin* (*bytestore_plugin_entry_fn)(void);
 

@@ -161,6 +161,26 @@ concept ChecksOptions = requires(const typename B::Options& options) {
   B::check_options(options);
 };
 
+// Where a store keeps its data, and whether any is there yet.
+struct Location {
+  enum class Data { absent, present, unknown };
+  std::string where;  // absolute path, or URL and collection
+  Data data = Data::unknown;
+};
+
+// A backend that can tell, from its options alone, where its data lives
+// (for `bytestore info`, and so commands that only read can refuse a store
+// that does not exist instead of creating it). Creates and contacts nothing.
+template <class B>
+concept Locates = requires(const typename B::Options& options) {
+  { B::locate(options) } -> std::same_as<Location>;
+};
+
+// A backend that can give back the space of deleted data (`bytestore
+// compact`).
+template <class B>
+concept Compacts = requires(B& b) { b.compact(); };
+
 // A backend with its own asynchronous I/O (capability native_async). Each
 // submit_* copies what it needs from its arguments before returning and
 // later calls `sink` (gets only) and then `done`, exactly once.
@@ -484,6 +504,23 @@ const bytestore_plugin* plugin_table() {
                          bytestore_error* error) {
       return guarded(error, [&] { (void)checked_options<B>(options, count); });
     };
+    if constexpr (Locates<B>) {
+      t.locate = [](const bytestore_option_value* options, std::size_t count, bytestore_key_sink sink,
+                    void* context, int* exists, bytestore_error* error) {
+        return guarded(error, [&] {
+          const Location location = B::locate(checked_options<B>(options, count));
+          sink(context, location.where.data(), location.where.size());
+          *exists = location.data == Location::Data::present  ? BYTESTORE_DATA_PRESENT
+                    : location.data == Location::Data::absent ? BYTESTORE_DATA_ABSENT
+                                                              : BYTESTORE_DATA_UNKNOWN;
+        });
+      };
+    }
+    if constexpr (Compacts<B>) {
+      t.compact = [](bytestore_instance* instance, bytestore_error* error) {
+        return guarded(error, [&] { backend<B>(instance).compact(); });
+      };
+    }
     t.close = [](bytestore_instance* instance) {
       guarded(nullptr, [&] { delete &backend<B>(instance); });
     };
