@@ -222,6 +222,9 @@ class AstraCursor final : public sdk::Cursor {
 
 void AstraBackend::check_options(const Options& options) {
   if (options.concurrency == 0) throw Error(Errc::config, "concurrency must be at least 1");
+  // curl reads a timeout of 0 as "none": a request could then hang forever.
+  if (options.request_timeout.count() < 1)
+    throw Error(Errc::config, "request_timeout must be at least 1ms (0 would mean no limit)");
   if (options.pre_delete_collection && options.setup_mode == SetupMode::off)
     throw Error(Errc::config, "pre_delete_collection needs setup_mode sync or async");
   resolve_connection(options, process_env());

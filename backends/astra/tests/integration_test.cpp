@@ -441,6 +441,22 @@ TEST_F(Astra, HttpsTrustsTheCaFileAndSaysWhenACertificateIsNotTrusted) {
   }
 }
 
+TEST_F(Astra, ARequestTimeoutOfZeroIsRefusedNotUnlimited) {
+  const std::string base =
+      "stores:\n  s:\n    backend: astra\n    api_endpoint: http://127.0.0.1:1\n"
+      "    token: t\n    keyspace: ks\n    collection_name: c\n";
+  for (const char* zero : {"0", "0ms", "0s"}) {
+    try {
+      Config::parse(base + "    request_timeout: " + zero + "\n").check();
+      ADD_FAILURE() << zero << " accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), Errc::config);
+      EXPECT_THAT(e.what(), HasSubstr("request_timeout must be at least 1ms"));
+    }
+  }
+  EXPECT_NO_THROW(Config::parse(base + "    request_timeout: 1ms\n").check());
+}
+
 TEST_F(Astra, PlainHttpToAnotherHostIsRefusedUnlessAllowed) {
   const std::string remote =
       "stores:\n  s:\n    backend: astra\n    api_endpoint: http://data-api.invalid:8181\n"
