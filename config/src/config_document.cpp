@@ -49,7 +49,10 @@ class DocumentParser {
     try {
       root = YAML::Load(std::string(yaml));
     } catch (const YAML::Exception& e) {
-      fail(doc_.source, {e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+      const std::string error = "YAML syntax error: " + e.msg;
+      if (const std::optional<YamlTrap> trap = find_yaml_trap(yaml))
+        fail(doc_.source, trap->mark, error + "; " + trap->hint);
+      fail(doc_.source, {e.mark.line + 1, e.mark.column + 1}, error);
     }
     if (!root.IsMap())
       fail(doc_.source, mark_of(root),
@@ -192,6 +195,106 @@ ConfigDocument load_config(const fs::path& path, const EnvLookup& env) {
   ConfigDocument doc = parse_config(text, path.string(), fs::absolute(base, ec), env);
   doc.path_base = fs::absolute(base, ec).lexically_normal();
   return doc;
+}
+
+}  // namespace bytestore::config
+
+namespace bytestore::config {
+
+std::optional<YamlTrap> find_yaml_trap(std::string_view yaml) {
+  int line = 1;
+  std::size_t line_start = 0;
+  int depth = 0;        // of { } and [ ] flow collections
+  char quote = 0;       // the open quote, if inside a quoted scalar
+  bool indent = true;   // still in the line's leading whitespace
+  char previous = ' ';  // the last character outside whitespace on the line, or ' '
+  for (std::size_t i = 0; i < yaml.size(); ++i) {
+    const char c = yaml[i];
+    const int column = static_cast<int>(i - line_start) + 1;
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+      indent = true;
+      previous = ' ';
+      continue;
+    }
+    if (quote) {
+      if (c == quote) {
+        if (quote == '\'' && i + 1 < yaml.size() && yaml[i + 1] == '\'')
+          ++i;  // '' is a quote inside a single-quoted scalar
+        else
+          quote = 0;
+      } else if (c == '\\' && quote == '"') {
+        ++i;
+      }
+      continue;
+    }
+    if (indent && c == '\t')
+      return YamlTrap{{line, column},
+                      "line " + std::to_string(line) +
+                          " is indented with a tab; YAML indents with spaces only, so replace the tab "
+                          "with spaces"};
+    if (c == ' ' || c == '\t') continue;
+    if (indent && c == '-' && i + 1 < yaml.size() && yaml[i + 1] == ' ') {
+      previous = '-';
+      continue;  // a sequence entry: the indentation goes on
+    }
+    indent = false;
+    if (c == '#' && (i == 0 || yaml[i - 1] == ' ' || yaml[i - 1] == '\t')) {  // a comment
+      while (i + 1 < yaml.size() && yaml[i + 1] != '\n') ++i;
+      continue;
+    }
+    const bool starts_scalar = previous == ' ' || previous == ':' || previous == ',' ||
+                               previous == '[' || previous == '{' || previous == '-' ||
+                               previous == '?';
+    if ((c == '\'' || c == '"') && starts_scalar) {
+      quote = c;
+      previous = c;
+      continue;
+    }
+    if (c == '$' && depth > 0 && i + 1 < yaml.size() && yaml[i + 1] == '{') {
+      // The value as it should be written: up to the next ',', '}' or ']'
+      // outside its ${...} references.
+      std::string value;
+      for (std::size_t j = i; j < yaml.size() && yaml[j] != '\n';) {
+        if (yaml[j] == '$' && j + 1 < yaml.size() && yaml[j + 1] == '{') {
+          const std::size_t close = yaml.find('}', j);
+          const std::size_t end = close == std::string_view::npos ? yaml.size() : close + 1;
+          value.append(yaml.substr(j, end - j));
+          j = end;
+          continue;
+        }
+        if (yaml[j] == ',' || yaml[j] == '}' || yaml[j] == ']' || yaml[j] == ' ') break;
+        value += yaml[j++];
+      }
+      return YamlTrap{{line, column},
+                      "an unquoted ${...} inside { } or [ ] is cut at its '{', which opens a "
+                      "mapping; quote the value: \"" + value + "\""};
+    }
+    if (c == '{' || c == '[') ++depth;
+    if ((c == '}' || c == ']') && depth > 0) --depth;
+    previous = c;
+  }
+  return std::nullopt;
+}
+
+}  // namespace bytestore::config
+
+namespace bytestore::config {
+
+void check_every_store(const ConfigDocument& doc,
+                       const std::function<void(const StoreEntry&)>& check_one) {
+  std::optional<Errc> first;
+  std::string lines;
+  for (const StoreEntry& store : doc.stores) {
+    try {
+      check_one(store);
+    } catch (const Error& e) {
+      if (!first) first = e.code();
+      lines += (lines.empty() ? "" : "\n") + std::string(e.what());
+    }
+  }
+  if (first) throw Error(*first, lines);
 }
 
 }  // namespace bytestore::config

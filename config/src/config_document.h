@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,25 @@ struct ConfigDocument {
   // The store named `name`, or nullptr.
   const StoreEntry* find(std::string_view name) const;
 };
+
+// Runs `check_one` on every store of `doc` in file order, going on past
+// the ones that throw Error; then, if any did, throws one Error of the
+// first one's code whose message has one line per failed store (each
+// error's own "file:line:column: ..." line), so a check names every bad
+// store at once.
+void check_every_store(const ConfigDocument& doc,
+                       const std::function<void(const StoreEntry&)>& check_one);
+
+// A mistake in YAML text that yaml-cpp reports only by its effect ("end of
+// map flow not found"): where it is and what to do about it.
+struct YamlTrap {
+  SourceMark mark;
+  std::string hint;
+};
+
+// The first trap in `yaml`: an indentation with a tab, or an unquoted
+// ${VAR} inside a { } or [ ] flow collection (where '{' opens a mapping).
+std::optional<YamlTrap> find_yaml_trap(std::string_view yaml);
 
 // The longest config text accepted.
 inline constexpr std::size_t kMaxConfigBytes = 4 << 20;

@@ -84,7 +84,8 @@ std::string resolve_path(const std::string& text, const std::optional<std::files
 }
 
 BoundOptions bind_options(const ConfigDocument& doc, const StoreEntry& store,
-                          const std::vector<OptionSchema>& schema, const EnvLookup& env) {
+                          const std::vector<OptionSchema>& schema, const EnvLookup& env,
+                          bool allow_redacted) {
   const std::string where = "store '" + store.name + "'";
   std::vector<std::string> known;
   for (const OptionSchema& o : schema) {
@@ -139,6 +140,10 @@ BoundOptions bind_options(const ConfigDocument& doc, const StoreEntry& store,
     } catch (const std::invalid_argument& e) {
       fail(doc.source, raw->value_mark, what + ": " + e.what());
     }
+    if (option.secret && text == kRedacted && !allow_redacted)
+      fail(doc.source, raw->value_mark,
+           what + ": is " + kRedacted + ", which `config show` prints in place of a secret; "
+                  "write the secret, or a ${VAR} holding it, instead");
     if (option.path) {
       try {
         text = resolve_path(text, doc.path_base, env);

@@ -14,6 +14,10 @@
 
 namespace bytestore::config {
 
+// What `config show` prints in place of a secret value; refused as the
+// value of a secret option, so a shown config never loads it unnoticed.
+inline constexpr const char* kRedacted = "<redacted>";
+
 // (name, canonical text) for every option of the schema that has a value:
 // the store's own, else the schema default.
 using BoundOptions = std::vector<std::pair<std::string, std::string>>;
@@ -22,8 +26,10 @@ using BoundOptions = std::vector<std::pair<std::string, std::string>>;
 // `schema` (the plugin of `store.backend`). Throws Error(Errc::config)
 // naming source:line:column, the store and the option; a secret option's
 // value never appears in a message.
+// `allow_redacted` lets a secret be kRedacted (for showing a shown config).
 BoundOptions bind_options(const ConfigDocument& doc, const StoreEntry& store,
-                          const std::vector<OptionSchema>& schema, const EnvLookup& env);
+                          const std::vector<OptionSchema>& schema, const EnvLookup& env,
+                          bool allow_redacted = false);
 
 // A path option's value as a plugin receives it: "~" and "~/..." expand to
 // $HOME (from `env`); a relative path is taken against `base` when there is

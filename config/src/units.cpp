@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -60,6 +61,20 @@ std::uint64_t scaled(std::string_view text, std::initializer_list<Unit> units,
                       : "unknown unit '" + std::string(text.substr(split)) + "'") +
         " (one of " + names + "; examples: " + std::string(examples) + ")");
   }
+  if (number.find('.') == std::string_view::npos && number.front() != '+') {
+    // A whole number is counted exactly (a double holds only 53 bits), so
+    // every value format_size()/format_duration_ms() print reads back.
+    std::uint64_t whole = 0;
+    const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), whole);
+    const auto exact_factor = static_cast<std::uint64_t>(factor);
+    // The largest result below `limit` (2^64 or 2^63).
+    const std::uint64_t largest = limit > 1e19 ? UINT64_MAX : static_cast<std::uint64_t>(limit) - 1;
+    if (error == std::errc() && end == number.data() + number.size()) {
+      if (whole > largest / exact_factor)
+        throw std::invalid_argument("'" + std::string(text) + "' is too large");
+      return whole * exact_factor;
+    }
+  }
   const double result = std::floor(value * factor);
   if (result >= limit) throw std::invalid_argument("'" + std::string(text) + "' is too large");
   return static_cast<std::uint64_t>(result);
@@ -79,6 +94,30 @@ std::uint64_t parse_duration_ms(std::string_view text) {
   // Plugins hold durations as std::chrono::milliseconds, a signed 64-bit count.
   return scaled(text, {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}}, true, "duration",
                 "250ms, 30s, 5m", 9223372036854775808.0 /* 2^63 */);
+}
+
+namespace {
+
+// `value` as a count of the largest of `units` (largest first) dividing it.
+std::string with_unit(std::uint64_t value, std::initializer_list<std::pair<const char*, std::uint64_t>> units,
+                      const char* smallest) {
+  for (const auto& [name, factor] : units)
+    if (value != 0 && value % factor == 0) return std::to_string(value / factor) + name;
+  return std::to_string(value) + smallest;
+}
+
+}  // namespace
+
+std::string format_size(std::uint64_t bytes) {
+  constexpr std::uint64_t k = 1000, ki = 1024;
+  return with_unit(bytes,
+                   {{"TiB", ki * ki * ki * ki}, {"GiB", ki * ki * ki}, {"MiB", ki * ki}, {"KiB", ki},
+                    {"TB", k * k * k * k}, {"GB", k * k * k}, {"MB", k * k}, {"KB", k}},
+                   "B");
+}
+
+std::string format_duration_ms(std::uint64_t ms) {
+  return with_unit(ms, {{"h", 3'600'000}, {"m", 60'000}, {"s", 1000}}, "ms");
 }
 
 }  // namespace bytestore::config

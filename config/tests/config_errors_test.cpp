@@ -137,7 +137,9 @@ TEST(ConfigShow, SecretsAreRedactedAndDefaultsShown) {
   const std::string shown = config.show();
   EXPECT_THAT(shown, ::testing::Not(HasSubstr("very-secret")));
   EXPECT_THAT(shown, ::testing::Not(HasSubstr("hunter2")));
-  EXPECT_THAT(shown, HasSubstr("token: <redacted>"));
+  EXPECT_THAT(shown, HasSubstr("token: ${BYTESTORE_TEST_TOKEN}"));  // the reference, not its value
+  EXPECT_THAT(shown, HasSubstr("timeout: 5s"));
+  EXPECT_THAT(shown, HasSubstr("cache: 1MiB"));
   EXPECT_THAT(shown, HasSubstr("password: <redacted>"));
   EXPECT_THAT(shown, HasSubstr("path: /p"));
   EXPECT_THAT(shown, HasSubstr("mode: safe"));

@@ -63,3 +63,38 @@ TEST(ParseDuration, RequiresAUnit) {
 
 }  // namespace
 }  // namespace bytestore::config
+
+namespace bytestore::config {
+namespace {
+
+TEST(FormatUnits, LargestExactUnitAndReadBackToTheSameNumber) {
+  EXPECT_EQ(format_size(0), "0B");
+  EXPECT_EQ(format_size(1536), "1536B");
+  EXPECT_EQ(format_size(1ull << 30), "1GiB");
+  EXPECT_EQ(format_size(64'000), "64KB");
+  EXPECT_EQ(format_size(1000), "1KB");
+  EXPECT_EQ(format_size(1'048'576'000), "1000MiB");
+  EXPECT_EQ(format_duration_ms(0), "0ms");
+  EXPECT_EQ(format_duration_ms(5000), "5s");
+  EXPECT_EQ(format_duration_ms(1500), "1500ms");
+  EXPECT_EQ(format_duration_ms(7'200'000), "2h");
+  EXPECT_EQ(format_duration_ms(90'000), "90s");
+  for (std::uint64_t n : {0ull, 1ull, 999ull, 1000ull, 1023ull, 1024ull, 3'000'000ull, (1ull << 53) + 1,
+                          18'446'744'073'709'551'615ull, 1ull << 63, 1'099'511'627'776ull * 16'000})
+    EXPECT_EQ(parse_size(format_size(n)), n) << format_size(n);
+  for (std::uint64_t n : {0ull, 1ull, 999ull, 60'000ull, 86'400'000ull, (1ull << 53) + 1,
+                          9'223'372'036'854'775'807ull})
+    EXPECT_EQ(parse_duration_ms(format_duration_ms(n)), n) << format_duration_ms(n);
+}
+
+TEST(ParseUnits, WholeNumbersAreExactAndBoundedByTheirType) {
+  EXPECT_EQ(parse_size("18446744073709551615B"), 18'446'744'073'709'551'615ull);
+  EXPECT_THROW(parse_size("18446744073709551616"), std::invalid_argument);
+  EXPECT_THROW(parse_size("16777216TiB"), std::invalid_argument);  // 2^64
+  EXPECT_EQ(parse_duration_ms("9223372036854775807ms"), 9'223'372'036'854'775'807ull);
+  EXPECT_THROW(parse_duration_ms("9223372036854775808ms"), std::invalid_argument);
+  EXPECT_EQ(parse_size("1.5KiB"), 1536u);
+}
+
+}  // namespace
+}  // namespace bytestore::config
