@@ -14,6 +14,7 @@ const std::map<std::string, std::set<std::string>> kValueFlags = {
 const std::map<std::string, std::set<std::string>> kSwitches = {
     {"get", {"--json"}},
     {"keys", {"--count"}},
+    {"cp", {"--skip-invalid"}},
 };
 
 }  // namespace

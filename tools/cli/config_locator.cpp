@@ -2,8 +2,11 @@
 
 #include <bytestore/error.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+
+#include "key_text.h"
 
 namespace bytestore::cli {
 namespace fs = std::filesystem;
@@ -28,6 +31,18 @@ std::string selected_store(const Config& config, const std::optional<std::string
   if (!config.default_store().empty()) return config.default_store();
   const auto names = config.store_names();
   return names.size() == 1 ? names.front() : std::string();
+}
+
+std::unique_ptr<ByteStore> open_store(const LocatedConfig& located, const std::string& name) {
+  std::unique_ptr<ByteStore> store = located.config.open(name);
+  if (!store->capabilities().persistent) {
+    const std::string shown = name.empty() ? selected_store(located.config, std::nullopt) : name;
+    std::fprintf(stderr,
+                 "bytestore: warning: store '%s' (%s) is not persistent; its data ends with this "
+                 "command\n",
+                 printable(shown).c_str(), printable(located.config.backend(shown)).c_str());
+  }
+  return store;
 }
 
 LocatedConfig locate_config(const std::optional<std::string>& flag) {

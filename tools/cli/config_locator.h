@@ -21,6 +21,11 @@ LocatedConfig locate_config(const std::optional<std::string>& flag);
 // its only store; empty when none of those applies (open() then says why).
 std::string selected_store(const Config& config, const std::optional<std::string>& flag);
 
+// Opens store `name` of `located` (empty: as open() chooses). A store that
+// is not persistent (memory) lives only as long as this one command, so
+// opening one prints a one-line warning saying so on stderr.
+std::unique_ptr<ByteStore> open_store(const LocatedConfig& located, const std::string& name);
+
 // ${XDG_DATA_HOME:-$HOME/.local/share}/bytestore/default.db
 std::string default_database_path();
 

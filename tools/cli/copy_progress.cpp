@@ -39,6 +39,12 @@ void CopyProgress::draw() {
                human_bytes(static_cast<double>(bytes_)).c_str(), rate, eta);
 }
 
+void CopyProgress::end_line() {
+  if (!total_) return;
+  draw();
+  std::fputc('\n', stderr);
+}
+
 void CopyProgress::finish(const std::string& from, const std::string& to) {
   if (total_) {
     draw();

@@ -16,6 +16,10 @@ class CopyProgress {
 
   void set_total(std::uint64_t total) { total_ = total; }
   void add(std::uint64_t keys, std::uint64_t bytes, std::uint64_t vanished);
+  // Keys copied so far.
+  std::uint64_t keys() const { return keys_; }
+  // Ends the live line (on a terminal), so a message can follow.
+  void end_line();
   // Prints the summary line to stderr.
   void finish(const std::string& from, const std::string& to);
 

@@ -11,12 +11,14 @@
 
 #include "commands.h"
 #include "config_locator.h"
+#include "key_text.h"
 
 namespace bytestore::cli {
 namespace {
 
 std::unique_ptr<ByteStore> open_store(const CommandLine& line) {
-  return locate_config(line.config).config.open(line.store.value_or(""));
+  const LocatedConfig located = locate_config(line.config);
+  return cli::open_store(located, selected_store(located.config, line.store));
 }
 
 std::string base64(std::string_view bytes) {
@@ -41,6 +43,7 @@ void expect_operands(const CommandLine& line, std::size_t min, std::size_t max,
 int run_set(const CommandLine& line) {
   expect_operands(line, 1, 2, "set KEY [VALUE | -] | set KEY --file PATH");
   const std::string& key = line.operands[0];
+  check_command_line_key(key);
   Bytes value;
   if (auto file = line.flag("--file")) {
     if (line.operands.size() == 2) throw UsageError("give VALUE or --file, not both");
@@ -60,9 +63,11 @@ int run_set(const CommandLine& line) {
 int run_get(const CommandLine& line) {
   const bool json = line.has("--json");
   expect_operands(line, 1, json ? SIZE_MAX : 1, "get KEY | get --json KEY...");
+  for (const std::string& key : line.operands) check_command_line_key(key);
   auto store = open_store(line);
   const auto values = store->mget(line.operands);
   if (json) {
+    bool all_found = true;
     for (std::size_t i = 0; i < values.size(); ++i) {
       boost::json::object row;
       row["key"] = line.operands[i];
@@ -70,12 +75,13 @@ int run_get(const CommandLine& line) {
         row["value"] = base64(*values[i]);
       else
         row["value"] = nullptr;
+      all_found = all_found && values[i].has_value();
       std::cout << boost::json::serialize(row) << '\n';
     }
-    return kOk;
+    return all_found ? kOk : kNotFound;
   }
   if (!values[0]) {
-    std::cerr << "not found: " << line.operands[0] << '\n';
+    std::cerr << "not found: " << printable(line.operands[0]) << '\n';
     return kNotFound;
   }
   std::fwrite(values[0]->data(), 1, values[0]->size(), stdout);
@@ -84,6 +90,7 @@ int run_get(const CommandLine& line) {
 
 int run_del(const CommandLine& line) {
   expect_operands(line, 1, SIZE_MAX, "del KEY...");
+  for (const std::string& key : line.operands) check_command_line_key(key);
   open_store(line)->mdelete(line.operands);
   return kOk;
 }

@@ -66,7 +66,8 @@ int run_config(const CommandLine& line) {
     return kOk;
   }
   if (sub == "show") {
-    std::cout << "# " << located.origin << '\n' << located.config.show();
+    const std::string shown = located.config.show();  // nothing printed if it fails
+    std::cout << "# " << located.origin << '\n' << shown;
     return kOk;
   }
   located.config.check();

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli_args.h"
@@ -21,7 +22,7 @@ Commands:
   get KEY                 print the value's raw bytes; --json KEY... prints JSON lines
   del KEY...              delete keys (missing keys are fine)
   keys [--prefix P]       list keys, one per line (--count: just how many)
-  cp --to STORE           copy every key (--prefix P) into another store (--batch N)
+  cp --to STORE           copy every key (--prefix P) into another store (--batch N, --skip-invalid)
   backends                the plugins found, their capabilities and options
   config check | show | stores
                           validate the config | print it with secrets redacted | list its stores
@@ -44,21 +45,27 @@ const std::map<std::string, std::string> kCommandHelp = {
     {"get", "usage: bytestore get KEY\n       bytestore get --json KEY...\n"
             "Prints KEY's value exactly, nothing added. A missing key prints 'not found: KEY'\n"
             "on stderr and exits 1. --json prints one {\"key\",\"value\"} object per key, the\n"
-            "value base64-encoded or null.\n"},
+            "value base64-encoded or null, and exits 1 if any key is missing.\n"
+            "A key is UTF-8 text of at least one byte; any other is a usage error (exit 2).\n"},
     {"del", "usage: bytestore del KEY...\nDeletes the keys; missing keys are not an error.\n"},
     {"keys", "usage: bytestore keys [--prefix P] [--count]\n"
              "Lists the keys starting with P (all without it), one per line, streamed.\n"
              "--count prints only how many there are.\n"},
-    {"cp", "usage: bytestore [-s FROM] cp --to STORE [--prefix P] [--batch N]\n"
+    {"cp", "usage: bytestore [-s FROM] cp --to STORE [--prefix P] [--batch N] [--skip-invalid]\n"
            "Copies every key (or those starting with P) of the selected store into STORE of\n"
            "the same config, N keys at a time (default 500), overwriting what is there.\n"
-           "Shows progress on a terminal and a one-line summary at the end.\n"},
+           "Shows progress on a terminal and a one-line summary at the end.\n"
+           "A key or value STORE refuses (too long, say) stops the copy with the key and how\n"
+           "many keys were copied (exit 3); --skip-invalid copies the rest instead and names\n"
+           "the first keys skipped.\n"},
     {"backends", "usage: bytestore backends\nLists the plugins found (with --config, also in its "
                  "plugin_dirs),\ntheir capabilities and every option with type, default and doc.\n"},
     {"config", "usage: bytestore config check | show | stores\n"
-               "check: loads every store's plugin and validates its options, opening nothing.\n"
-               "show: prints the config with ${VAR}s resolved, defaults filled in and\n"
-               "secrets as <redacted>.\n"
+               "check: loads every store's plugin and validates its options, opening nothing;\n"
+               "each bad store is reported on a line of its own.\n"
+               "show: prints the config as it is loaded: ${VAR}s resolved, paths absolute,\n"
+               "defaults filled in, sizes and durations with units; it loads again unchanged.\n"
+               "A secret written as ${VAR} is shown as written, any other as <redacted>.\n"
                "stores: prints the store names, one per line.\n"},
     {"completion", "usage: bytestore completion bash\n"
                    "Prints a bash completion script for commands, options and store names:\n"
@@ -107,7 +114,11 @@ int main(int argc, char** argv) {
     std::cerr << "bytestore: " << e.what() << '\n';
     return kUsage;
   } catch (const bytestore::Error& e) {
-    std::cerr << "bytestore: " << e.what() << '\n';
+    // One line per problem (config check reports every bad store).
+    std::string_view message = e.what();
+    for (std::size_t end; (end = message.find('\n')) != std::string_view::npos; message.remove_prefix(end + 1))
+      std::cerr << "bytestore: " << message.substr(0, end) << '\n';
+    std::cerr << "bytestore: " << message << '\n';
     const bool config_problem = e.code() == bytestore::Errc::config || e.code() == bytestore::Errc::plugin;
     return config_problem ? kUsage : kStoreError;
   } catch (const std::exception& e) {

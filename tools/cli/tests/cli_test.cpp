@@ -7,48 +7,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "subprocess.h"
+#include "cli_fixture.h"
 
 namespace bytestore {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-using testing::Finished;
-using testing::run_program;
-
-const std::string kCli = BYTESTORE_CLI_PATH;
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("bytestore-cli-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    config_ = (dir_ / "stores.yaml").string();
-    std::ofstream(config_) << "default: main\nstores:\n"
-                              "  main: {backend: sqlite, path: '" << (dir_ / "main.db").string() << "'}\n"
-                              "  other: {backend: lmdb, path: '" << (dir_ / "lmdb").string() << "'}\n"
-                              "  cloud: {backend: memory, max_key_bytes: 10}\n";
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Runs the CLI with this test's config, and a HOME of its own so the
-  // embedded default never touches the real one.
-  Finished cli(std::vector<std::string> args, const std::string& input = {},
-               std::map<std::string, std::string> env = {}) {
-    args.insert(args.begin(), kCli);
-    env.emplace("HOME", dir_.string());
-    env.emplace("XDG_DATA_HOME", "");
-    env.emplace("BYTESTORE_CONFIG", config_);
-    return run_program(args, input, env);
-  }
-
-  fs::path dir_;
-  std::string config_;
-};
 
 TEST_F(Cli, SetGetDelRoundTrip) {
   EXPECT_EQ(cli({"set", "greeting", "hello"}).exit_code, 0);
@@ -84,7 +48,7 @@ TEST_F(Cli, BinaryValuesThroughStdinAndStdoutByteForByte) {
 TEST_F(Cli, GetJsonLines) {
   cli({"set", "a"}, std::string("\x00\xff", 2));  // argv cannot carry a NUL; stdin can
   const Finished got = cli({"get", "--json", "a", "missing"});
-  EXPECT_EQ(got.exit_code, 0);
+  EXPECT_EQ(got.exit_code, 1);  // a key is missing; every key is still listed
   EXPECT_EQ(got.out, "{\"key\":\"a\",\"value\":\"AP8=\"}\n{\"key\":\"missing\",\"value\":null}\n");
 }
 
