@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iostream>
 #include <thread>
 
 #include "../base64.h"
@@ -139,6 +140,8 @@ TEST_P(AstraListing, TransfersNoValues) {
     for (const std::string& k : store->yield_keys(prefix)) listed += k.starts_with(prefix);
     EXPECT_EQ(listed, prefix.empty() ? 1010u : 1000u) << "prefix '" << prefix << "'";
     const auto sent = server_->stats().at("bytes_sent").to_number<std::uint64_t>();
+    std::cout << "[ figures  ] listing '" << prefix << "' (" << (legacy ? "legacy" : "current")
+              << "): " << server_->count("find") << " finds, " << sent << " bytes of responses\n";
     // 1,000 values are over 133 MB of base64; the keys are ~20 KB.
     EXPECT_LT(sent, 200'000u) << "listing '" << prefix << "' downloaded " << sent << " bytes";
     EXPECT_GE(server_->count("find"), 1u);
