@@ -77,6 +77,10 @@ std::uint64_t scaled(std::string_view text, std::initializer_list<Unit> units,
   }
   const double result = std::floor(value * factor);
   if (result >= limit) throw std::invalid_argument("'" + std::string(text) + "' is too large");
+  // Where 0 means "none" or "no limit", a tiny value must not become it.
+  if (result == 0 && value > 0)
+    throw std::invalid_argument("'" + std::string(text) + "' rounds down to 0; the smallest " +
+                                std::string(what) + " is 1" + std::string(units.begin()->name));
   return static_cast<std::uint64_t>(result);
 }
 

@@ -44,6 +44,22 @@ TEST(ParseDuration, AcceptsUnits) {
 
 // Plugins hold durations as signed 64-bit milliseconds: larger is refused
 // here, not overflowed there.
+// A duration or size that is not 0 never silently becomes 0, which many
+// options read as "none" or "no limit".
+TEST(ParseUnits, WhatRoundsDownToZeroIsRefused) {
+  for (const char* text : {"0.4ms", "0.0001s", "0.5"}) EXPECT_THROW(parse_duration_ms(text), std::invalid_argument) << text;
+  EXPECT_THROW(parse_size("0.5B"), std::invalid_argument);
+  try {
+    parse_duration_ms("0.4ms");
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "'0.4ms' rounds down to 0; the smallest duration is 1ms");
+  }
+  EXPECT_EQ(parse_duration_ms("0"), 0u);  // written as 0, meant as 0
+  EXPECT_EQ(parse_duration_ms("0ms"), 0u);
+  EXPECT_EQ(parse_duration_ms("1.5ms"), 1u);
+  EXPECT_EQ(parse_size("0"), 0u);
+}
+
 TEST(ParseDuration, FitsASigned64BitMillisecondCount) {
   EXPECT_GT(parse_duration_ms("2562047788015h"), 9'223'372'000'000'000'000u);  // via double: not exact
   EXPECT_THROW(parse_duration_ms("2562047788016h"), std::invalid_argument);
