@@ -60,6 +60,7 @@ int run_cp(const CommandLine& line) {
   const std::size_t batch = batch_size(line);
   const bool skip_invalid = line.has("--skip-invalid");
   const std::string prefix = line.flag("--prefix").value_or("");
+  check_command_line_prefix(prefix);
   const LocatedConfig located = locate_config(line.config);
   const std::string from_name = selected_store(located.config, line.store);
   if (from_name == *to) throw UsageError("cp: source and destination are the same store '" + *to + "'");

@@ -97,8 +97,9 @@ int run_del(const CommandLine& line) {
 
 int run_keys(const CommandLine& line) {
   expect_operands(line, 0, 0, "keys [--prefix P] [--count]");
-  auto store = open_store(line);
   const std::string prefix = line.flag("--prefix").value_or("");
+  check_command_line_prefix(prefix);
+  auto store = open_store(line);
   std::uint64_t count = 0;
   const bool count_only = line.has("--count");
   for (const std::string& key : store->yield_keys(prefix)) {  // one page in memory

@@ -89,4 +89,9 @@ void check_command_line_key(std::string_view key) {
     throw UsageError("key " + quoted_key(key) + " is not valid UTF-8; keys are UTF-8 text");
 }
 
+void check_command_line_prefix(std::string_view prefix) {
+  if (!is_valid_utf8(prefix))
+    throw UsageError("prefix " + quoted_key(prefix) + " is not valid UTF-8; keys are UTF-8 text");
+}
+
 }  // namespace bytestore::cli

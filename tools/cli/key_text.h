@@ -20,4 +20,7 @@ std::string quoted_key(std::string_view key);
 // empty, or not UTF-8.
 void check_command_line_key(std::string_view key);
 
+// Throws UsageError when a --prefix is not UTF-8 (empty lists every key).
+void check_command_line_prefix(std::string_view prefix);
+
 }  // namespace bytestore::cli

@@ -61,8 +61,7 @@ const std::map<std::string, std::string> kCommandHelp = {
     {"backends", "usage: bytestore backends\nLists the plugins found (with --config, also in its "
                  "plugin_dirs),\ntheir capabilities and every option with type, default and doc.\n"},
     {"config", "usage: bytestore config check | show | stores\n"
-               "check: loads every store's plugin and validates its options, opening nothing;\n"
-               "each bad store is reported on a line of its own.\n"
+               "check: loads every store's plugin and validates its options, opening nothing.\n"
                "show: prints the config as it is loaded: ${VAR}s resolved, paths absolute,\n"
                "defaults filled in, sizes and durations with units; it loads again unchanged.\n"
                "A secret written as ${VAR} is shown as written, any other as <redacted>.\n"

@@ -108,6 +108,12 @@ TEST_F(Cli, EmptyAndNonUtf8KeysAreUsageErrors) {
     EXPECT_EQ(run.err, "bytestore: key 'bad\\xff\\x1b' is not valid UTF-8; keys are UTF-8 text\n")
         << args[0];
   }
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"keys", "--prefix", "p\xc3"}, {"cp", "--to", "other", "--prefix", "p\xc3"}}) {
+    const Finished run = cli(args);
+    EXPECT_EQ(run.exit_code, 2) << args[0];
+    EXPECT_EQ(run.err, "bytestore: prefix 'p\\xc3' is not valid UTF-8; keys are UTF-8 text\n") << args[0];
+  }
   EXPECT_EQ(cli({"keys"}).out, "");  // nothing was written
   // Control characters are valid UTF-8: stored, and escaped when reported.
   EXPECT_EQ(cli({"set", "esc\x1bkey", "v"}).exit_code, 0);
