@@ -80,7 +80,7 @@ const std::string& Config::backend(std::string_view store) const {
 const std::vector<fs::path>& Config::plugin_dirs() const { return impl_->doc.plugin_dirs; }
 
 void Config::check() const {
-  for (const config::StoreEntry& store : impl_->doc.stores) {
+  config::check_every_store(impl_->doc, [&](const config::StoreEntry& store) {
     std::shared_ptr<const internal::PluginLibrary> plugin = impl_->plugin(store);
     const internal::OptionValues options = impl_->bind(store, *plugin);
     try {
@@ -88,7 +88,7 @@ void Config::check() const {
     } catch (const Error& e) {
       config::fail(impl_->doc.source, store.mark, e.what(), e.code());
     }
-  }
+  });
 }
 
 std::string Config::show() const {

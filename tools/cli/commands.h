@@ -20,6 +20,7 @@ int run_cp(const CommandLine& line);
 int run_backends(const CommandLine& line);
 int run_config(const CommandLine& line);
 int run_info(const CommandLine& line);
+int run_compact(const CommandLine& line);
 // `commands`: every command name, for the script to offer.
 int run_completion(const CommandLine& line, const std::vector<std::string>& commands);
 

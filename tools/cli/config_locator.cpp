@@ -45,6 +45,20 @@ std::unique_ptr<ByteStore> open_store(const LocatedConfig& located, const std::s
   return store;
 }
 
+std::string missing_data(const LocatedConfig& located, const std::string& name) {
+  const std::string shown = name.empty() ? selected_store(located.config, std::nullopt) : name;
+  if (shown.empty()) return {};  // open() says why there is no store
+  const StoreLocation location = located.config.locate(shown);
+  if (location.data != StoreLocation::Data::absent) return {};
+  return "store '" + printable(shown) + "' (" + located.config.backend(shown) + "): no data at " +
+         location.where + " (nothing was created; a command that writes creates it)";
+}
+
+void require_existing_data(const LocatedConfig& located, const std::string& name) {
+  if (std::string missing = missing_data(located, name); !missing.empty())
+    throw Error(Errc::io, missing);
+}
+
 LocatedConfig locate_config(const std::optional<std::string>& flag) {
   if (flag) return {Config::load_file(*flag), *flag + " (from --config)"};
   if (const char* env = std::getenv("BYTESTORE_CONFIG"); env && *env)

@@ -26,6 +26,15 @@ std::string selected_store(const Config& config, const std::optional<std::string
 // opening one prints a one-line warning saying so on stderr.
 std::unique_ptr<ByteStore> open_store(const LocatedConfig& located, const std::string& name);
 
+// For commands that only read: throws Error(io) naming the path when the
+// store's data does not exist (a SQLite file or LMDB environment never
+// written), so reading never creates an empty store.
+void require_existing_data(const LocatedConfig& located, const std::string& name);
+
+// `store 'NAME' (BACKEND): no data at WHERE ...`, or empty when the data
+// exists or cannot be told without connecting.
+std::string missing_data(const LocatedConfig& located, const std::string& name);
+
 // ${XDG_DATA_HOME:-$HOME/.local/share}/bytestore/default.db
 std::string default_database_path();
 

@@ -21,6 +21,15 @@ std::unique_ptr<ByteStore> open_store(const CommandLine& line) {
   return cli::open_store(located, selected_store(located.config, line.store));
 }
 
+// For get and keys: a store whose data does not exist is an error, not a
+// new empty store.
+std::unique_ptr<ByteStore> open_store_to_read(const CommandLine& line) {
+  const LocatedConfig located = locate_config(line.config);
+  const std::string name = selected_store(located.config, line.store);
+  require_existing_data(located, name);
+  return cli::open_store(located, name);
+}
+
 std::string base64(std::string_view bytes) {
   namespace b64 = boost::beast::detail::base64;
   std::string out(b64::encoded_size(bytes.size()), '\0');
@@ -64,7 +73,7 @@ int run_get(const CommandLine& line) {
   const bool json = line.has("--json");
   expect_operands(line, 1, json ? SIZE_MAX : 1, "get KEY | get --json KEY...");
   for (const std::string& key : line.operands) check_command_line_key(key);
-  auto store = open_store(line);
+  auto store = open_store_to_read(line);
   const auto values = store->mget(line.operands);
   if (json) {
     bool all_found = true;
@@ -99,7 +108,7 @@ int run_keys(const CommandLine& line) {
   expect_operands(line, 0, 0, "keys [--prefix P] [--count]");
   const std::string prefix = line.flag("--prefix").value_or("");
   check_command_line_prefix(prefix);
-  auto store = open_store(line);
+  auto store = open_store_to_read(line);
   std::uint64_t count = 0;
   const bool count_only = line.has("--count");
   for (const std::string& key : store->yield_keys(prefix)) {  // one page in memory

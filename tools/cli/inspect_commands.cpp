@@ -1,5 +1,6 @@
 // backends, config check|show, info: what is installed and configured.
 #include <bytestore/bytestore.hpp>
+#include <bytestore/version.hpp>
 
 #include <iostream>
 
@@ -72,20 +73,33 @@ int run_config(const CommandLine& line) {
   }
   located.config.check();
   std::cout << located.origin << ": ok, " << located.config.store_names().size() << " store(s)\n";
-  return kOk;
+  // Valid, but a store that was never written says so: a path taken from
+  // the wrong place shows here, not as an empty store later.
+  int exit_code = kOk;
+  for (const std::string& name : located.config.store_names())
+    if (const std::string missing = missing_data(located, name); !missing.empty()) {
+      std::cerr << "bytestore: " << missing << '\n';
+      exit_code = kStoreError;
+    }
+  return exit_code;
 }
 
 int run_info(const CommandLine& line) {
   if (!line.operands.empty()) throw UsageError("usage: bytestore info");
   const LocatedConfig located = locate_config(line.config);
   const std::string name = selected_store(located.config, line.store);
-  auto store = located.config.open(name);
   const std::string& backend = located.config.backend(name);
-  std::cout << "config:  " << located.origin << '\n'
+  const StoreLocation location = located.config.locate(name);
+  std::cout << "version: bytestore " << BYTESTORE_VERSION << '\n'
+            << "config:  " << located.origin << '\n'
             << "store:   " << name << '\n'
             << "backend: " << backend << " (" << find_plugin(backend, located.config.plugin_dirs()).file.string()
             << ")\n"
-            << "capabilities: " << flags_of(store->capabilities()) << '\n';
+            << "data:    " << (location.where.empty() ? "(the backend does not say)" : location.where)
+            << (location.data == StoreLocation::Data::absent ? " (no data yet)" : "") << '\n';
+  // Reading never creates: the capabilities need an open store.
+  require_existing_data(located, name);
+  std::cout << "capabilities: " << flags_of(cli::open_store(located, name)->capabilities()) << '\n';
   return kOk;
 }
 

@@ -26,7 +26,8 @@ Commands:
   backends                the plugins found, their capabilities and options
   config check | show | stores
                           validate the config | print it with secrets redacted | list its stores
-  info                    the config, store and backend in use
+  info                    the version, config, store, backend and where the data is
+  compact                 give the space of deleted data back to the file system
   completion bash         a bash completion script: source <(bytestore completion bash)
 
 Options:
@@ -70,8 +71,16 @@ const std::map<std::string, std::string> kCommandHelp = {
                    "Prints a bash completion script for commands, options and store names:\n"
                    "  source <(bytestore completion bash)\n"
                    "or save it as ~/.local/share/bash-completion/completions/bytestore.\n"},
-    {"info", "usage: bytestore info\nPrints which config and store are in use, the backend and "
-             "its capabilities.\n"},
+    {"info", "usage: bytestore info\nPrints the version, which config and store are in use, the "
+             "backend, where the\nstore keeps its data (absolute path, or URL and collection) and "
+             "its capabilities.\nA SQLite or LMDB store with no data yet is named and exits 3; "
+             "nothing is created.\n"},
+    {"compact", "usage: bytestore compact\n"
+                "Gives the space of deleted data back to the file system: SQLite runs VACUUM,\n"
+                "LMDB writes a compacting copy and swaps it in by rename (refused, exit 3, while\n"
+                "another process has the environment open). Keys and values are unchanged;\n"
+                "other users of the store wait until it is done. Stores without files of their\n"
+                "own have nothing to compact.\n"},
 };
 
 std::vector<std::string> command_names() {
@@ -85,7 +94,7 @@ int dispatch(const CommandLine& line) {
   static const std::map<std::string, Command> commands = {
       {"set", run_set},   {"get", run_get},           {"del", run_del},
       {"keys", run_keys}, {"cp", run_cp},             {"backends", run_backends},
-      {"config", run_config}, {"info", run_info},
+      {"config", run_config}, {"info", run_info}, {"compact", run_compact},
       {"completion", [](const CommandLine& l) { return run_completion(l, command_names()); }},
   };
   if (line.command.empty()) {

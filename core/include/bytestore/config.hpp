@@ -15,7 +15,8 @@ namespace bytestore {
 // shape (YAML syntax, top-level keys, `${VAR}` references); check() and
 // open() also bind each store's options against its plugin's schema.
 // Every error is a bytestore::Error (code `config`, or `plugin` when a
-// backend cannot be loaded) whose message starts with file:line:column.
+// backend cannot be loaded); one about a place in the file starts with
+// file:line:column, one about the whole file with its name.
 // Where a store keeps its data, as `bytestore info` shows it.
 struct StoreLocation {
   enum class Data { absent, present, unknown };
@@ -40,7 +41,8 @@ class Config {
   // The `plugin_dirs` entries, made absolute against the file's directory.
   const std::vector<std::filesystem::path>& plugin_dirs() const;
 
-  // Loads the plugin of every store and validates its options.
+  // Loads the plugin of every store and validates its options. Every bad
+  // store is reported: the Error's message has one located line for each.
   void check() const;
   // The config as YAML with `${VAR}` resolved, defaults filled in, and
   // every secret option shown as "<redacted>".

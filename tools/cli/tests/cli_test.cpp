@@ -67,6 +67,8 @@ TEST_F(Cli, KeysThatLookLikeOptionsAfterDoubleDash) {
 TEST_F(Cli, StoreSelection) {
   EXPECT_EQ(cli({"-s", "other", "set", "k", "lmdb-value"}).exit_code, 0);
   EXPECT_EQ(cli({"--store", "other", "get", "k"}).out, "lmdb-value");
+  EXPECT_EQ(cli({"get", "k"}).exit_code, 3);  // the default store holds no data yet
+  EXPECT_EQ(cli({"set", "j", "v"}).exit_code, 0);
   EXPECT_EQ(cli({"get", "k"}).exit_code, 1);  // not in the default store
 }
 
@@ -102,6 +104,8 @@ TEST_F(Cli, ConfigErrorsAreOneLineWithFileLineColumn) {
 
 TEST_F(Cli, ConfigShowRedactsSecretsAndCheckPasses) {
   std::ofstream(config_, std::ios::app) << "  secret: {backend: memory, page_size: 7}\n";
+  ASSERT_EQ(cli({"set", "k", "v"}).exit_code, 0);  // stores with data: nothing to report
+  ASSERT_EQ(cli({"-s", "other", "set", "k", "v"}).exit_code, 0);
   const Finished check = cli({"config", "check"});
   EXPECT_EQ(check.exit_code, 0) << check.err;
   EXPECT_THAT(check.out, HasSubstr(": ok, 4 store(s)"));
@@ -118,8 +122,12 @@ TEST_F(Cli, ConfigCheckAppliesEachBackendsRulesAndTouchesNothing) {
                             "  s: {backend: sqlite, path: '" << sqlite_file.string() << "'}\n"
                             "  l: {backend: lmdb, path: '" << lmdb_dir.string() << "'}\n"
                             "  m: {backend: memory, page_size: 1}\n";
+  // Valid; the stores that hold no data yet are named (exit 3), not made.
   const Finished ok = cli({"config", "check"});
-  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.exit_code, 3) << ok.err;
+  EXPECT_THAT(ok.out, HasSubstr(": ok, 3 store(s)"));
+  EXPECT_THAT(ok.err, HasSubstr("store 's' (sqlite): no data at " + sqlite_file.string()));
+  EXPECT_THAT(ok.err, HasSubstr("store 'l' (lmdb): no data at " + lmdb_dir.string()));
   EXPECT_FALSE(fs::exists(sqlite_file.parent_path()));
   EXPECT_FALSE(fs::exists(lmdb_dir));
   // A value only the backend knows is wrong: caught by check, located.
@@ -158,7 +166,7 @@ std::string completions(const fs::path& dir, std::vector<std::string> words,
 
 TEST_F(Cli, BashCompletionOffersCommandsFlagsAndStores) {
   EXPECT_EQ(completions(dir_, {"ke"}, config_), "keys\n");
-  EXPECT_EQ(completions(dir_, {"co"}, config_), "completion\nconfig\n");
+  EXPECT_EQ(completions(dir_, {"co"}, config_), "compact\ncompletion\nconfig\n");
   EXPECT_EQ(completions(dir_, {"keys", "--"}, config_), "--count\n--prefix\n--help\n");
   EXPECT_EQ(completions(dir_, {"config", "s"}, config_), "show\nstores\n");
   EXPECT_EQ(completions(dir_, {"-s", ""}, config_), "main\nother\ncloud\n");
@@ -178,6 +186,7 @@ TEST_F(Cli, BackendsListsPluginsAndTheirOptions) {
 }
 
 TEST_F(Cli, InfoNamesConfigStoreAndBackend) {
+  ASSERT_EQ(cli({"set", "k", "v"}).exit_code, 0);
   const Finished out = cli({"info"});
   EXPECT_EQ(out.exit_code, 0) << out.err;
   EXPECT_THAT(out.out, HasSubstr("config:  " + config_ + " (from BYTESTORE_CONFIG)"));
