@@ -5,6 +5,7 @@
 
 #include "config_document.h"
 #include "config_render.h"
+#include "executor.h"
 #include "nearest_name.h"
 #include "option_binding.h"
 #include "plugin_library.h"
@@ -107,6 +108,7 @@ std::string Config::show() const {
 }
 
 std::unique_ptr<ByteStore> Config::open(std::string_view name) const {
+  (void)internal::Executor::configured_size();  // a bad BYTESTORE_ASYNC_THREADS fails here
   const config::StoreEntry& store = impl_->store(name);
   std::shared_ptr<const internal::PluginLibrary> plugin = impl_->plugin(store);
   const internal::OptionValues options = impl_->bind(store, *plugin);

@@ -23,8 +23,17 @@ class Executor {
   Executor& operator=(const Executor&) = delete;
 
   // The process-wide executor, started on first use with
-  // max(2, hardware threads) threads, at most 16.
+  // shared_size(getenv("BYTESTORE_ASYNC_THREADS"), hardware threads) threads.
   static Executor& shared();
+
+  // `setting` (BYTESTORE_ASYNC_THREADS: a count from 1 to kMaxThreads) when
+  // given, else the hardware threads clamped to 2..16. Throws
+  // Error(config) for a setting that is not such a count.
+  static std::size_t shared_size(const char* setting, unsigned hardware_threads);
+  // shared_size() of this process's environment and hardware; run by
+  // Config::open so a bad setting fails there, with a config error.
+  static std::size_t configured_size();
+  static constexpr std::size_t kMaxThreads = 256;
 
   // Queues `task` (FIFO); its result or exception arrives in the future.
   template <class F>

@@ -1,9 +1,11 @@
 #include "executor.h"
 
+#include <bytestore/error.hpp>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <set>
+#include <string>
 #include <stdexcept>
 #include <thread>
 
@@ -45,6 +47,23 @@ TEST(Executor, DestructorFinishesQueuedWork) {
     for (int i = 0; i < 100; ++i) executor.post([&] { ++ran; });
   }
   EXPECT_EQ(ran.load(), 100);
+}
+
+TEST(Executor, SharedSizeComesFromTheEnvironmentOrTheHardware) {
+  EXPECT_EQ(Executor::shared_size(nullptr, 2), 2u);
+  EXPECT_EQ(Executor::shared_size("", 1), 2u);
+  EXPECT_EQ(Executor::shared_size(nullptr, 64), 16u);
+  EXPECT_EQ(Executor::shared_size("1", 64), 1u);
+  EXPECT_EQ(Executor::shared_size("40", 2), 40u);
+  for (const char* bad : {"0", "-3", "257", "4 threads", "x"}) {
+    try {
+      Executor::shared_size(bad, 2);
+      ADD_FAILURE() << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), Errc::config);
+      EXPECT_NE(std::string(e.what()).find("BYTESTORE_ASYNC_THREADS"), std::string::npos);
+    }
+  }
 }
 
 TEST(Executor, SharedExecutorIsBounded) {

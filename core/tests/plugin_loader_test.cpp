@@ -173,3 +173,23 @@ TEST(CallErrors, NameTheStoreAndBackendAndEscapeUserBytes) {
 
 }  // namespace
 }  // namespace bytestore
+
+namespace bytestore {
+namespace {
+
+TEST(AsyncThreads, ABadSettingFailsOpenNamingIt) {
+  setenv("BYTESTORE_ASYNC_THREADS", "lots", 1);
+  try {
+    open_yaml("stores:\n  m: { backend: memory }\n", "m");
+    ADD_FAILURE() << "opened";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::config);
+    EXPECT_STREQ(e.what(), "BYTESTORE_ASYNC_THREADS='lots' is not a thread count from 1 to 256");
+  }
+  setenv("BYTESTORE_ASYNC_THREADS", "3", 1);
+  EXPECT_NO_THROW(open_yaml("stores:\n  m: { backend: memory }\n", "m"));
+  unsetenv("BYTESTORE_ASYNC_THREADS");
+}
+
+}  // namespace
+}  // namespace bytestore
