@@ -2,6 +2,7 @@
 #pragma once
 
 #include <bytestore/error.hpp>
+#include <bytestore/text.hpp>
 
 #include <string>
 #include <string_view>
@@ -15,33 +16,14 @@ struct SourceMark {
 };
 
 // "file:line:column: message" (or "file: message" when the mark is unknown),
-// always one line: control characters (from quoted names, say) are
-// written as escapes.
+// always one line: control characters and invalid UTF-8 (from quoted
+// names, say) are written as escapes.
 inline std::string at(std::string_view source, SourceMark mark, std::string_view message) {
   std::string raw(source);
   if (mark.line > 0) raw += ":" + std::to_string(mark.line) + ":" + std::to_string(mark.column);
   raw += ": ";
   raw += message;
-  std::string out;
-  out.reserve(raw.size());
-  for (char c : raw) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (u < 0x20 || u == 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return printable(raw);
 }
 
 [[noreturn]] inline void fail(std::string_view source, SourceMark mark, std::string_view message,

@@ -3,7 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
-namespace bytestore::internal {
+namespace bytestore {
+namespace internal {
 
 std::size_t utf8_sequence_length(std::string_view text) noexcept {
   if (text.empty()) return 0;
@@ -32,6 +33,8 @@ std::size_t utf8_sequence_length(std::string_view text) noexcept {
   return len;
 }
 
+}  // namespace internal
+
 namespace {
 
 // Whether every byte is below 0x80, tested a word at a time: keys are
@@ -56,6 +59,8 @@ bool is_ascii(std::string_view text) noexcept {
 
 }  // namespace
 
+using internal::utf8_sequence_length;
+
 bool is_valid_utf8(std::string_view text) noexcept {
   if (is_ascii(text)) return true;
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -77,7 +82,6 @@ bool is_valid_utf8(std::string_view text) noexcept {
   }
   return true;
 }
-
 
 std::string printable(std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -109,4 +113,4 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-}  // namespace bytestore::internal
+}  // namespace bytestore

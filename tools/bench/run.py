@@ -30,7 +30,8 @@ TARGETS = {  # backend -> (target for batches of 100+ keys, target for single ke
 
 SETTINGS = """\
 - **Durability, the same on both sides.** SQLite: WAL, `synchronous = NORMAL`
-  (the backend's default), one transaction per batch. LMDB: `MDB_NOSYNC`
+  (`synchronous: normal`, one option away from the backend's default
+  `full`), one transaction per batch. LMDB: `MDB_NOSYNC`
   (`sync: nosync`) on both sides; with `sync: full`, the backend's default,
   every commit waits for an fsync (about 6 ms on this machine) and a ratio
   would only compare two fsyncs. Memory: nothing to sync.
@@ -66,8 +67,8 @@ a new key also inserts into the set. What the stack adds is per call: the
 checks of every key (UTF-8, length), the request copied into slices and
 back into views, one indirect call per found value, the crash reporter's
 thread-local marker. Those are cheap against a cache miss per key in a
-map of a million keys, so batches sit within 1.4x. Memory is not a target
-of single-key calls.""",
+map of a million keys, so batches stay well within the 2x target (the
+table gives each ratio). Memory is not a target of single-key calls.""",
     "Lmdb": """\
 Per call the stack adds what raw LMDB does not do: the host's key checks,
 slices and views of the request (on the stack up to 16 keys), an exception
