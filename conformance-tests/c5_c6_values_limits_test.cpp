@@ -87,8 +87,20 @@ TEST_F(C6Limits, InvalidUtf8KeyIsRefused) {
   for (const std::string bad : {"\xff", "a\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf5\x80\x80\x80"}) {
     EXPECT_BYTESTORE_ERROR(store_->mset({{bad, "v"}}), Errc::invalid_argument);
     EXPECT_BYTESTORE_ERROR(store_->mget({bad}), Errc::invalid_argument);
+    EXPECT_BYTESTORE_ERROR(store_->mdelete({bad}), Errc::invalid_argument);
   }
   EXPECT_TRUE(sorted_keys(*store_).empty());
+}
+
+TEST_F(C6Limits, InvalidUtf8PrefixIsRefused) {
+  store_->mset({{"a", "1"}});
+  for (const std::string bad : {"\xff", "a\xc3", "\xed\xa0\x80"})
+    EXPECT_BYTESTORE_ERROR(
+        {
+          for (const std::string& key : store_->yield_keys(bad)) (void)key;
+        },
+        Errc::invalid_argument);
+  EXPECT_EQ(sorted_keys(*store_), std::vector<std::string>{"a"});  // the empty prefix lists all
 }
 
 TEST_F(C6Limits, AsyncFormsRefuseTheSame) {
