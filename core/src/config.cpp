@@ -6,6 +6,7 @@
 #include "config_document.h"
 #include "config_render.h"
 #include "executor.h"
+#include "open_stores.h"
 #include "nearest_name.h"
 #include "option_binding.h"
 #include "plugin_library.h"
@@ -112,11 +113,20 @@ std::unique_ptr<ByteStore> Config::open(std::string_view name) const {
   const config::StoreEntry& store = impl_->store(name);
   std::shared_ptr<const internal::PluginLibrary> plugin = impl_->plugin(store);
   const internal::OptionValues options = impl_->bind(store, *plugin);
+  std::vector<std::string> paths = internal::path_values(*plugin, options);
   try {
-    return std::make_unique<internal::PluginStore>(std::make_shared<const internal::PluginInstance>(
-        plugin, options, internal::store_label(store.name, store.backend)));
+    auto instance = std::make_shared<const internal::PluginInstance>(
+        plugin, options, internal::store_label(store.name, store.backend));
+    internal::remember_open_store(instance, std::move(paths));
+    return std::make_unique<internal::PluginStore>(std::move(instance));
   } catch (const Error& e) {
-    config::fail(impl_->doc.source, store.mark, e.what(), e.code());
+    // A plugin that refuses a path this process already has open says so;
+    // only core knows which stores those are.
+    std::string message = e.what();
+    if (message.find("already open in this process") != std::string::npos)
+      for (const std::string& other : internal::open_stores_using(*plugin, paths))
+        message += "; " + other + " has it open";
+    config::fail(impl_->doc.source, store.mark, message, e.code());
   }
 }
 

@@ -64,6 +64,7 @@ class PluginInstance {
   const Capabilities& capabilities() const { return capabilities_; }
   const std::string& backend() const { return library_->info().backend; }
   const std::string& label() const { return label_; }
+  const PluginLibrary& library() const { return *library_; }
   // Throws bytestore::Error for a failed plugin call.
   void check(int code, const std::string& message) const;
 

@@ -106,6 +106,20 @@ TEST(Environment, OtherSettingsOnAnOpenEnvironmentAreConfigSayingWhich) {
   EXPECT_EQ(same->mget({"k"})[0], "1");
 }
 
+TEST(Environment, TheRefusalNamesBothStores) {
+  ScratchDir dir;
+  const Config config = Config::parse("stores:\n  fast: { backend: lmdb, path: '" + dir.file("env") +
+                                      "', sync: nosync }\n  safe: { backend: lmdb, path: '" +
+                                      dir.file("env") + "' }\n");
+  auto fast = config.open("fast");
+  const std::string message = EXPECT_ERRC(config.open("safe"), Errc::config);
+  EXPECT_NE(message.find("store 'safe' (lmdb): environment "), std::string::npos) << message;
+  EXPECT_NE(message.find("sync: nosync open, full asked"), std::string::npos) << message;
+  EXPECT_NE(message.find("; store 'fast' (lmdb) has it open"), std::string::npos) << message;
+  fast.reset();
+  EXPECT_NO_THROW(config.open("safe"));  // closed: the other settings are free to take
+}
+
 TEST(ReadOnly, ReadOnlyFirstThenWritableIsConfig) {
   ScratchDir dir;
   open_lmdb(dir.file("env"))->mset({{"k", "1"}});
