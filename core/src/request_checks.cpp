@@ -2,18 +2,9 @@
 
 #include <bytestore/error.hpp>
 
-#include <cstdint>
-#include <cstring>
-
 namespace bytestore::internal {
 
-std::string quote_key(std::string_view key) {
-  constexpr std::size_t kShown = 40;
-  if (key.size() <= kShown) return "'" + printable(key) + "'";
-  std::size_t cut = kShown;
-  while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
-  return "'" + printable(key.substr(0, cut)) + "...'";
-}
+std::string quote_key(std::string_view key) { return quoted(key, 40); }
 
 void check_key(std::string_view key, const Capabilities& caps) {
   if (key.empty()) throw Error(Errc::invalid_argument, "empty key");

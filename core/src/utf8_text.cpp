@@ -113,4 +113,11 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+std::string quoted(std::string_view text, std::size_t shown) {
+  if (text.size() <= shown) return "'" + printable(text) + "'";
+  std::size_t cut = shown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return "'" + printable(text.substr(0, cut)) + "...'";
+}
+
 }  // namespace bytestore

@@ -12,6 +12,7 @@ namespace bytestore::internal {
 
 using ::bytestore::is_valid_utf8;
 using ::bytestore::printable;
+using ::bytestore::quoted;
 
 // The length of the well-formed UTF-8 sequence `text` starts with (no
 // overlong forms, surrogates or code points past U+10FFFF); 0 if none.

@@ -7,10 +7,7 @@
 namespace bytestore::cli {
 std::string quoted_key(std::string_view key) {
   constexpr std::size_t kShown = 60;
-  if (key.size() <= kShown) return "'" + printable(key) + "'";
-  std::size_t cut = kShown;
-  while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
-  return "'" + printable(key.substr(0, cut)) + "...' (" + std::to_string(key.size()) + " bytes)";
+  return quoted(key, kShown) + (key.size() > kShown ? " (" + std::to_string(key.size()) + " bytes)" : "");
 }
 
 void check_command_line_key(std::string_view key) {

@@ -1,6 +1,7 @@
 // Text as bytestore takes keys and shows them in messages.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -15,5 +16,9 @@ bool is_valid_utf8(std::string_view text) noexcept;
 // characters and bytes that are not valid UTF-8 become \xNN ("\x1b",
 // "\xff"). Every user byte in an error message goes through it.
 std::string printable(std::string_view text);
+
+// `text` for a message: printable() in single quotes, cut after `shown`
+// bytes (at a character boundary) with "..." inside the quotes.
+std::string quoted(std::string_view text, std::size_t shown);
 
 }  // namespace bytestore
