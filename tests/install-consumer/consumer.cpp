@@ -3,6 +3,8 @@
 #include <bytestore/bytestore.hpp>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -79,6 +81,38 @@ int main() {
     CHECK(e.code() == bytestore::Errc::config);
     CHECK(std::string(e.what()).find("capacity must be at least 1") != std::string::npos);
   }
+  // Errors name the store and backend; user bytes in them are escaped.
+  try {
+    small->mget({std::string("\x1b\xff", 2)});
+    CHECK(false);
+  } catch (const bytestore::Error& e) {
+    CHECK(std::string(e.what()) == "store 'o' (outside): key '\\x1b\\xff' is not valid UTF-8");
+  }
+  CHECK(bytestore::printable("a\tb\x7f") == "a\\tb\\x7f");
+  CHECK(bytestore::is_valid_utf8("caf\xc3\xa9") && !bytestore::is_valid_utf8("\xc3"));
+
+  // Paths follow the config file; locate() says where the data is without
+  // creating it; compact() gives space back.
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "bytestore-consumer-paths";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream(dir / "stores.yaml") << "stores:\n  s: { backend: sqlite, path: data/s.db }\n";
+  }
+  const bytestore::Config config = bytestore::Config::load_file(dir / "stores.yaml");
+  const bytestore::StoreLocation before = config.locate("s");
+  CHECK(before.where == (dir / "data" / "s.db").string());
+  CHECK(before.data == bytestore::StoreLocation::Data::absent);
+  CHECK(!std::filesystem::exists(dir / "data"));
+  auto local = config.open("s");
+  local->mset({{"k", std::string(100'000, 'v')}});
+  local->mdelete({"k"});
+  CHECK(local->compact());
+  CHECK(config.locate("s").data == bytestore::StoreLocation::Data::present);
+  CHECK(!bytestore::open_yaml("stores: {m: {backend: memory}}\n", "m")->compact());
+  local.reset();
+  std::filesystem::remove_all(dir);
+
   std::cout << "consumer: the installed package keeps its promises\n";
   return 0;
 }

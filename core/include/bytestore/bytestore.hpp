@@ -9,4 +9,5 @@
 #include <bytestore/key_range.hpp>
 #include <bytestore/open.hpp>
 #include <bytestore/plugins.hpp>
+#include <bytestore/text.hpp>
 #include <bytestore/version.hpp>
