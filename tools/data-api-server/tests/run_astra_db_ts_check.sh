@@ -29,13 +29,16 @@ fi
 
 user=ts-check-user
 password=ts-check-password
+# The file exists before the server starts, so reading it never races the
+# redirection (head on a missing file would end the script under set -e).
+: > server.out
 "$server" --token unused-in-this-check --user "$user" --password "$password" > server.out 2> server.err &
 pid=$!
 trap 'kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true' EXIT
 
 line=
 for _ in $(seq 100); do
-  line=$(head -n 1 server.out)
+  line=$(head -n 1 server.out || true)
   [[ -n $line ]] && break
   sleep 0.1
 done
