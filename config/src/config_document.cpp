@@ -149,18 +149,55 @@ class DocumentParser {
           store.backend_mark = mark_of(value);
           return;
         }
-        RawOption option;
-        option.name = key;
-        option.name_mark = key_mark;
-        option.value = value.IsScalar() ? value.Scalar() : std::string();
-        option.value_mark = mark_of(value);
-        option.kind = kind_of(value);
-        store.options.push_back(std::move(option));
+        if (key == "layers") {
+          store.layers_mark = key_mark;
+          read_layers(store, value);
+          return;
+        }
+        store.options.push_back(raw_option(key, key_mark, value));
       });
       if (store.backend.empty())
         fail(doc_.source, store.mark, where + " has no 'backend' (e.g. backend: sqlite)");
       doc_.stores.push_back(std::move(store));
     });
+  }
+
+  static RawOption raw_option(const std::string& key, SourceMark key_mark, const YAML::Node& value) {
+    RawOption option;
+    option.name = key;
+    option.name_mark = key_mark;
+    option.value = value.IsScalar() ? value.Scalar() : std::string();
+    option.value_mark = mark_of(value);
+    option.kind = kind_of(value);
+    return option;
+  }
+
+  // layers: [ { layer: NAME, option: value, ... }, ... ]
+  void read_layers(StoreEntry& store, const YAML::Node& value) {
+    const std::string where = "store '" + store.name + "': 'layers'";
+    if (!value.IsSequence())
+      fail(doc_.source, mark_of(value),
+           where + " must be a list of { layer: NAME, ... } entries, not a " + kind_of(value));
+    for (const YAML::Node& item : value) {
+      if (!item.IsMap())
+        fail(doc_.source, mark_of(item),
+             where + ": each entry is a mapping { layer: NAME, ... }, not a " + kind_of(item));
+      StoreEntry layer;
+      layer.is_layer = true;
+      layer.name = store.name;
+      layer.mark = mark_of(item);
+      for_each_entry(item, where, {}, [&](const std::string& key, SourceMark key_mark, const YAML::Node& v) {
+        if (key == "layer") {
+          layer.backend = scalar(v, where + ": 'layer'");
+          layer.backend_mark = mark_of(v);
+          return;
+        }
+        layer.options.push_back(raw_option(key, key_mark, v));
+      });
+      if (layer.backend.empty())
+        fail(doc_.source, layer.mark, where + ": an entry has no 'layer' (e.g. layer: prefix)");
+      store.layers.push_back(std::move(layer));
+    }
   }
 
   ConfigDocument doc_;

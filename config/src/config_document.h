@@ -28,7 +28,12 @@ struct StoreEntry {
   SourceMark mark;  // of the store's name
   std::string backend;
   SourceMark backend_mark;
-  std::vector<RawOption> options;  // everything but `backend`, in file order
+  std::vector<RawOption> options;  // everything but `backend` and `layers`, in file order
+  // The store's `layers:`, first listed outermost. Each is an entry of its
+  // own, named after the store, with the layer's name in `backend`.
+  std::vector<StoreEntry> layers;
+  SourceMark layers_mark;
+  bool is_layer = false;  // an entry of another store's `layers`
 };
 
 struct ConfigDocument {

@@ -38,6 +38,39 @@ std::string shown(const OptionSchema& option, const std::string& canonical) {
   }
 }
 
+// The options of `entry` (a store or a layer) as they are bound: errors
+// exactly as check() and open() give them (an unset ${VAR}, a value of the
+// wrong type, an unknown option), but a redacted secret (from a shown
+// config) is shown redacted again: open() refuses it.
+void render_options(YAML::Emitter& out, const ConfigDocument& doc, const StoreEntry& entry,
+                    const std::vector<OptionSchema>& schema, const EnvLookup& env) {
+  const BoundOptions bound = bind_options(doc, entry, schema, env, /*allow_redacted=*/true);
+  for (const OptionSchema& option : schema) {
+    const std::string* value = nullptr;
+    for (const auto& [name, text] : bound)
+      if (name == option.name) value = &text;
+    if (!value) continue;  // neither given nor defaulted
+    const RawOption* raw = nullptr;
+    for (const RawOption& r : entry.options)
+      if (r.name == option.name || (!option.alias.empty() && r.name == option.alias)) raw = &r;
+    out << YAML::Key << option.name << YAML::Value;
+    if (!option.secret)
+      out << shown(option, *value);
+    else if (raw && only_references(raw->value))
+      out << raw->value;
+    else if (value->empty())
+      out << std::string();
+    else
+      out << kRedacted;
+  }
+}
+
+// An entry whose plugin was not found: names only.
+void render_hidden(YAML::Emitter& out, const StoreEntry& entry) {
+  out << YAML::Comment("plugin not found: option values hidden");
+  for (const RawOption& raw : entry.options) out << YAML::Key << raw.name << YAML::Value << kRedacted;
+}
+
 }  // namespace
 
 std::string render_config(const ConfigDocument& doc, const SchemaLookup& schema_of,
@@ -53,37 +86,23 @@ std::string render_config(const ConfigDocument& doc, const SchemaLookup& schema_
   }
   out << YAML::Key << "stores" << YAML::Value << YAML::BeginMap;
   for (const StoreEntry& store : doc.stores) {
-    const std::vector<OptionSchema>* schema = schema_of(store.backend);
     out << YAML::Key << store.name << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "backend" << YAML::Value << literal(store.backend);
-    if (!schema) {
-      out << YAML::Comment("plugin not found: option values hidden");
-      for (const RawOption& raw : store.options)
-        out << YAML::Key << raw.name << YAML::Value << kRedacted;
-      out << YAML::EndMap;
-      continue;
-    }
-    // Errors exactly as check() and open() give them (an unset ${VAR}, a
-    // value of the wrong type, an unknown option), but a redacted secret
-    // (from a shown config) is shown redacted again: open() refuses it.
-    const BoundOptions bound = bind_options(doc, store, *schema, env, /*allow_redacted=*/true);
-    for (const OptionSchema& option : *schema) {
-      const std::string* value = nullptr;
-      for (const auto& [name, text] : bound)
-        if (name == option.name) value = &text;
-      if (!value) continue;  // neither given nor defaulted
-      const RawOption* raw = nullptr;
-      for (const RawOption& r : store.options)
-        if (r.name == option.name || (!option.alias.empty() && r.name == option.alias)) raw = &r;
-      out << YAML::Key << option.name << YAML::Value;
-      if (!option.secret)
-        out << shown(option, *value);
-      else if (raw && only_references(raw->value))
-        out << raw->value;
-      else if (value->empty())
-        out << std::string();
-      else
-        out << kRedacted;
+    if (const std::vector<OptionSchema>* schema = schema_of(store.backend))
+      render_options(out, doc, store, *schema, env);
+    else
+      render_hidden(out, store);
+    if (!store.layers.empty()) {
+      out << YAML::Key << "layers" << YAML::Value << YAML::BeginSeq;
+      for (const StoreEntry& layer : store.layers) {
+        out << YAML::BeginMap << YAML::Key << "layer" << YAML::Value << literal(layer.backend);
+        if (const std::vector<OptionSchema>* schema = schema_of(layer.backend))
+          render_options(out, doc, layer, *schema, env);
+        else
+          render_hidden(out, layer);
+        out << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
     }
     out << YAML::EndMap;
   }

@@ -104,7 +104,7 @@ BoundOptions bind_options(const ConfigDocument& doc, const StoreEntry& store,
     if (!option) {
       known.push_back("backend");
       fail(doc.source, raw.name_mark,
-           where + ": unknown option '" + raw.name + "' for backend '" + store.backend + "'" +
+           where + ": unknown option '" + raw.name + "' for " + (store.is_layer ? "layer '" : "backend '") + store.backend + "'" +
                did_you_mean(raw.name, known));
     }
     const std::size_t index = static_cast<std::size_t>(option - schema.data());

@@ -44,14 +44,25 @@ struct Config::Impl {
                      "; its stores: " + name_list());
   }
 
-  // The plugin of `store`; errors carry the location of its `backend`.
-  std::shared_ptr<const internal::PluginLibrary> plugin(const config::StoreEntry& store) const {
+  // The plugin of `store` (a backend), or of one of its layers; errors
+  // carry the location of its `backend:` or `layer:`.
+  std::shared_ptr<const internal::PluginLibrary> plugin(const config::StoreEntry& store,
+                                                        bool layer = false) const {
+    std::shared_ptr<const internal::PluginLibrary> found;
     try {
-      return internal::PluginLibrary::find(store.backend, doc.plugin_dirs);
+      found = internal::PluginLibrary::find(store.backend, doc.plugin_dirs);
     } catch (const Error& e) {
       config::fail(doc.source, store.backend_mark, "store '" + store.name + "': " + e.what(),
                    e.code());
     }
+    if (found->info().layer != layer)
+      config::fail(doc.source, store.backend_mark,
+                   "store '" + store.name + "': '" + store.backend + "' is " +
+                       (layer ? "a backend, not a layer; layers go under 'layers:' as { layer: NAME }"
+                              : "a layer, not a backend; put it under 'layers:' as { layer: " +
+                                    store.backend + " }"),
+                   Errc::config);
+    return found;
   }
 
   internal::OptionValues bind(const config::StoreEntry& store,
@@ -83,13 +94,18 @@ const std::vector<fs::path>& Config::plugin_dirs() const { return impl_->doc.plu
 
 void Config::check() const {
   config::check_every_store(impl_->doc, [&](const config::StoreEntry& store) {
-    std::shared_ptr<const internal::PluginLibrary> plugin = impl_->plugin(store);
-    const internal::OptionValues options = impl_->bind(store, *plugin);
-    try {
-      internal::check_plugin_options(*plugin, options, internal::store_label(store.name, store.backend));
-    } catch (const Error& e) {
-      config::fail(impl_->doc.source, store.mark, e.what(), e.code());
-    }
+    auto check_one = [&](const config::StoreEntry& entry, bool layer) {
+      std::shared_ptr<const internal::PluginLibrary> plugin = impl_->plugin(entry, layer);
+      const internal::OptionValues options = impl_->bind(entry, *plugin);
+      try {
+        internal::check_plugin_options(*plugin, options,
+                                       internal::store_label(entry.name, entry.backend));
+      } catch (const Error& e) {
+        config::fail(impl_->doc.source, entry.mark, e.what(), e.code());
+      }
+    };
+    check_one(store, false);
+    for (const config::StoreEntry& layer : store.layers) check_one(layer, true);
   });
 }
 
@@ -114,11 +130,11 @@ std::unique_ptr<ByteStore> Config::open(std::string_view name) const {
   std::shared_ptr<const internal::PluginLibrary> plugin = impl_->plugin(store);
   const internal::OptionValues options = impl_->bind(store, *plugin);
   std::vector<std::string> paths = internal::path_values(*plugin, options);
+  std::shared_ptr<const internal::PluginInstance> instance;
   try {
-    auto instance = std::make_shared<const internal::PluginInstance>(
+    instance = std::make_shared<const internal::PluginInstance>(
         plugin, options, internal::store_label(store.name, store.backend));
     internal::remember_open_store(instance, std::move(paths));
-    return std::make_unique<internal::PluginStore>(std::move(instance));
   } catch (const Error& e) {
     // A plugin that refuses a path this process already has open says so;
     // only core knows which stores those are.
@@ -128,6 +144,20 @@ std::unique_ptr<ByteStore> Config::open(std::string_view name) const {
         message += "; " + other + " has it open";
     config::fail(impl_->doc.source, store.mark, message, e.code());
   }
+  // Layers from the innermost out: each opens over the store built so far.
+  for (auto layer = store.layers.rbegin(); layer != store.layers.rend(); ++layer) {
+    std::shared_ptr<const internal::PluginLibrary> library = impl_->plugin(*layer, true);
+    const internal::OptionValues layer_options = impl_->bind(*layer, *library);
+    auto inner = std::make_shared<internal::InnerStoreAdapter>(
+        std::make_shared<internal::PluginStore>(std::move(instance)));
+    try {
+      instance = std::make_shared<const internal::PluginInstance>(
+          library, layer_options, internal::store_label(store.name, layer->backend), std::move(inner));
+    } catch (const Error& e) {
+      config::fail(impl_->doc.source, layer->mark, e.what(), e.code());
+    }
+  }
+  return std::make_unique<internal::PluginStore>(std::move(instance));
 }
 
 StoreLocation Config::locate(std::string_view name) const {

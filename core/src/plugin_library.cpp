@@ -115,7 +115,9 @@ std::shared_ptr<const PluginLibrary> PluginLibrary::load(const fs::path& file) {
                     std::to_string(BYTESTORE_ABI_VERSION) +
                     "; rebuild the plugin against this bytestore");
   }
-  if (table->struct_size < kMinimumTableSize || !table->name || !table->open ||
+  // A layer opens over an inner store (open_layer) instead of with `open`.
+  const bool layer = table_has(*table, offsetof(bytestore_plugin, open_layer)) && table->open_layer;
+  if (table->struct_size < kMinimumTableSize || !table->name || (!table->open && !layer) ||
       !table->close || !table->capabilities || !table->mget || !table->mset ||
       !table->mdelete || !table->cursor_open || !table->cursor_next || !table->cursor_close) {
     throw Error(Errc::plugin, where + backend + " has an incomplete function table");
@@ -132,6 +134,7 @@ std::shared_ptr<const PluginLibrary> PluginLibrary::load(const fs::path& file) {
   info.description = text_or_empty(table->description);
   info.file = file;
   info.capabilities = from_c(table->default_capabilities);
+  info.layer = layer && !table->open;
   for (std::size_t i = 0; i < table->option_count; ++i)
     info.options.push_back(schema_of(table->options[i]));
 

@@ -99,7 +99,12 @@ std::vector<bytestore_option_value> option_slices(const OptionValues& options) {
 // Throws the error a plugin call returned, after `label`. The plugin's text
 // may quote keys: it is made printable.
 void raise_plugin_error(const std::string& label, int code, const std::string& message) {
-  std::string text = label + ": " + (message.empty() ? "failed without a message" : printable(message));
+  // An error a layer passes on from the store beneath already names the
+  // store: "store 'app' (sqlite): ..." under label "store 'app' (compress)".
+  const std::string store_part = label.substr(0, label.find("' (") + 3);
+  std::string text = message.starts_with(store_part) && store_part.size() > 3
+                         ? printable(message)
+                         : label + ": " + (message.empty() ? "failed without a message" : printable(message));
   if (errc_of(code) == Errc::internal && (code < BYTESTORE_INVALID_ARGUMENT || code > BYTESTORE_INTERNAL))
     text += " (unknown error code " + std::to_string(code) + ")";
   throw Error(errc_of(code), text);
@@ -154,13 +159,18 @@ StoreLocation locate_plugin_data(const PluginLibrary& library, const OptionValue
 }
 
 PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library,
-                               const OptionValues& options, std::string label)
-    : library_(std::move(library)), label_(std::move(label)), table_(library_->table()) {
+                               const OptionValues& options, std::string label,
+                               std::shared_ptr<InnerStoreAdapter> inner)
+    : library_(std::move(library)), inner_(std::move(inner)), label_(std::move(label)),
+      table_(library_->table()) {
   const std::vector<bytestore_option_value> values = option_slices(options);
   ErrorCapture error;
   {
     const PluginCallScope scope = call_scope("open");
-    check(table_.open(values.data(), values.size(), &handle_, &error.c), error.message);
+    const int code =
+        inner_ ? table_.open_layer(values.data(), values.size(), inner_->table(), &handle_, &error.c)
+               : table_.open(values.data(), values.size(), &handle_, &error.c);
+    check(code, error.message);
   }
   if (!handle_) throw Error(Errc::internal, label_ + ": open succeeded but returned no instance");
   bytestore_capabilities caps{};
@@ -185,7 +195,8 @@ PluginInstance::~PluginInstance() {
 }
 
 bool PluginInstance::compact() const {
-  if (!table_has(table_, offsetof(bytestore_plugin, compact)) || !table_.compact) return false;
+  if (!table_has(table_, offsetof(bytestore_plugin, compact)) || !table_.compact)
+    return inner_ && inner_->store().compact();  // a layer without its own: the store beneath
   ErrorCapture error;
   const PluginCallScope scope = call_scope("compact");
   check(table_.compact(handle_, &error.c), error.message);

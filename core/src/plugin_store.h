@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "inner_store_adapter.h"
 #include "plugin_call_scope.h"
 #include "plugin_library.h"
 
@@ -38,8 +39,9 @@ class PluginInstance {
  public:
   // Opens an instance; throws the plugin's error. Every error raised for
   // this instance, by the plugin or by core's checks, begins with `label`.
+  // With `inner`, the plugin is a layer opened over it, kept until close.
   PluginInstance(std::shared_ptr<const PluginLibrary> library, const OptionValues& options,
-                 std::string label);
+                 std::string label, std::shared_ptr<InnerStoreAdapter> inner = nullptr);
   ~PluginInstance();
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;
@@ -76,6 +78,7 @@ class PluginInstance {
   }
 
   std::shared_ptr<const PluginLibrary> library_;
+  std::shared_ptr<InnerStoreAdapter> inner_;  // layers: the store beneath, outlives handle_
   std::string label_;
   const bytestore_plugin& table_;
   bytestore_instance* handle_ = nullptr;

@@ -115,6 +115,33 @@ typedef struct bytestore_capabilities {
 typedef struct bytestore_instance bytestore_instance; /* opaque, plugin-owned */
 typedef struct bytestore_cursor bytestore_cursor;     /* opaque, plugin-owned */
 
+/* The store a layer wraps, handed to open_layer by the host: the next
+ * layer down, or the backend. It stays valid until the layer's instance is
+ * closed, and may be called from many threads at once. Its calls report
+ * errors as the plugin table's do; a layer passes on what it does not
+ * handle. Keys reach it unchecked by the host: the layer's own keys. */
+typedef struct bytestore_inner_store bytestore_inner_store;
+typedef struct bytestore_inner_cursor bytestore_inner_cursor; /* opaque, host-owned */
+struct bytestore_inner_store {
+  uint32_t struct_size; /* sizeof(bytestore_inner_store) as the host was built */
+  void* context;
+  bytestore_capabilities capabilities;
+  int (*mget)(void* context, const bytestore_slice* keys, size_t count,
+              bytestore_value_sink sink, void* sink_context, bytestore_error* error);
+  int (*mset)(void* context, const bytestore_slice* keys, const bytestore_slice* values,
+              size_t count, bytestore_error* error);
+  int (*mdelete)(void* context, const bytestore_slice* keys, size_t count,
+                 bytestore_error* error);
+  int (*cursor_open)(void* context, bytestore_slice prefix, bytestore_inner_cursor** out,
+                     bytestore_error* error);
+  /* As the plugin's cursor_next: a page of keys, *has_more 0 at the end. */
+  int (*cursor_next)(bytestore_inner_cursor* cursor, bytestore_key_sink sink, void* sink_context,
+                     int* has_more, bytestore_error* error);
+  void (*cursor_close)(bytestore_inner_cursor* cursor);
+  /* *compacted: 1 if the store gave space back, 0 if it has nothing to do. */
+  int (*compact)(void* context, int* compacted, bytestore_error* error);
+};
+
 typedef struct bytestore_plugin {
   uint32_t abi_version; /* BYTESTORE_ABI_VERSION; always the first member */
   uint32_t struct_size; /* sizeof(bytestore_plugin) as the plugin was built */
@@ -176,6 +203,13 @@ typedef struct bytestore_plugin {
   /* Optional: gives the space of deleted data back to the file system.
    * Keys and values are unchanged; may take long and block other calls. */
   int (*compact)(bytestore_instance* instance, bytestore_error* error);
+
+  /* A layer (`layer: NAME` in config) sets this and leaves `open` NULL: it
+   * opens over `inner` instead of over an engine, and its instance then
+   * serves the calls above like a backend's. */
+  int (*open_layer)(const bytestore_option_value* options, size_t count,
+                    const bytestore_inner_store* inner, bytestore_instance** out,
+                    bytestore_error* error);
 } bytestore_plugin;
 
 #define BYTESTORE_DATA_ABSENT 0

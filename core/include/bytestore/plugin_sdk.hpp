@@ -137,6 +137,120 @@ class Completion {
   void* context_;
 };
 
+// The store a layer wraps: the next layer down, or the backend. Calls
+// throw bytestore::Error with the inner store's code and message (which
+// already names the store), so a layer lets them pass. Thread-safe.
+class InnerStore {
+ public:
+  explicit InnerStore(const bytestore_inner_store* table) : t_(table) {}
+
+  Capabilities capabilities() const {
+    const bytestore_capabilities& c = t_->capabilities;
+    return {c.max_key_bytes, c.max_value_bytes, (c.flags & BYTESTORE_CAP_ATOMIC_BATCH) != 0,
+            (c.flags & BYTESTORE_CAP_ORDERED_KEYS) != 0, (c.flags & BYTESTORE_CAP_PERSISTENT) != 0,
+            false};
+  }
+
+  // Calls found(index, value) for each key that has a value; `value` is
+  // valid during the call only.
+  template <class Found>
+  void mget(std::span<const std::string_view> keys, Found&& found) const {
+    std::vector<bytestore_slice> k = slices(keys);
+    auto sink = [](void* self, std::size_t index, const char* data, std::size_t size) {
+      (*static_cast<std::remove_reference_t<Found>*>(self))(index, std::string_view(data, size));
+    };
+    Failure error;
+    check(t_->mget(t_->context, k.data(), k.size(), sink, const_cast<void*>(static_cast<const void*>(&found)), &error.c), error);
+  }
+  void mset(std::span<const KeyValueView> pairs) const {
+    std::vector<bytestore_slice> keys, values;
+    keys.reserve(pairs.size());
+    values.reserve(pairs.size());
+    for (const auto& [key, value] : pairs) {
+      keys.push_back({key.data(), key.size()});
+      values.push_back({value.data(), value.size()});
+    }
+    Failure error;
+    check(t_->mset(t_->context, keys.data(), values.data(), pairs.size(), &error.c), error);
+  }
+  void mdelete(std::span<const std::string_view> keys) const {
+    std::vector<bytestore_slice> k = slices(keys);
+    Failure error;
+    check(t_->mdelete(t_->context, k.data(), k.size(), &error.c), error);
+  }
+  // True when the store gave space back.
+  bool compact() const {
+    int compacted = 0;
+    Failure error;
+    check(t_->compact(t_->context, &compacted, &error.c), error);
+    return compacted != 0;
+  }
+
+  // The inner store's listing of `prefix`, a page at a time.
+  class Listing {
+   public:
+    ~Listing() {
+      if (cursor_) table_->cursor_close(cursor_);
+    }
+    Listing(Listing&& other) noexcept
+        : table_(other.table_), cursor_(std::exchange(other.cursor_, nullptr)) {}
+    Listing(const Listing&) = delete;
+    Listing& operator=(const Listing&) = delete;
+    // Calls each(key) for the next page's keys; false once nothing follows.
+    template <class Each>
+    bool next(Each&& each) {
+      auto sink = [](void* self, const char* data, std::size_t size) {
+        (*static_cast<std::remove_reference_t<Each>*>(self))(std::string_view(data, size));
+      };
+      int has_more = 0;
+      Failure error;
+      check(table_->cursor_next(cursor_, sink, const_cast<void*>(static_cast<const void*>(&each)), &has_more, &error.c), error);
+      return has_more != 0;
+    }
+
+   private:
+    friend class InnerStore;
+    Listing(const bytestore_inner_store* table, bytestore_inner_cursor* cursor)
+        : table_(table), cursor_(cursor) {}
+    const bytestore_inner_store* table_;
+    bytestore_inner_cursor* cursor_;
+  };
+  Listing scan(std::string_view prefix) const {
+    bytestore_inner_cursor* cursor = nullptr;
+    Failure error;
+    check(t_->cursor_open(t_->context, {prefix.data(), prefix.size()}, &cursor, &error.c), error);
+    return Listing(t_, cursor);
+  }
+
+ private:
+  struct Failure {
+    std::string message;
+    bytestore_error c{this, [](void* self, const char* text, std::size_t size) {
+                        static_cast<Failure*>(self)->message.assign(text, size);
+                      }};
+  };
+  static void check(int code, const Failure& error) {
+    if (code != BYTESTORE_OK)
+      throw Error(code >= BYTESTORE_INVALID_ARGUMENT && code <= BYTESTORE_INTERNAL ? static_cast<Errc>(code)
+                                                                                 : Errc::internal,
+                  error.message);
+  }
+  static std::vector<bytestore_slice> slices(std::span<const std::string_view> keys) {
+    std::vector<bytestore_slice> out;
+    out.reserve(keys.size());
+    for (std::string_view k : keys) out.push_back({k.data(), k.size()});
+    return out;
+  }
+
+  const bytestore_inner_store* t_;
+};
+
+// A layer wraps another store (LevelDB's EnvWrapper, SQLite's VFS shims):
+// like a backend, but built from its options and the InnerStore beneath
+// it. BYTESTORE_PLUGIN exports it; `layer: NAME` in config uses it.
+template <class L>
+concept LayerClass = std::constructible_from<L, const typename L::Options&, InnerStore>;
+
 template <class B>
 concept Backend = requires(B& b, const B& cb, std::span<const std::string_view> keys,
                            std::span<const KeyValueView> pairs, const ValueSink& sink) {
@@ -493,13 +607,24 @@ const bytestore_plugin* plugin_table() {
     t.options = schema.specs.data();
     t.option_count = schema.specs.size();
     t.default_capabilities = to_c(B::kDefaultCapabilities);
-    t.open = [](const bytestore_option_value* options, std::size_t count,
-                bytestore_instance** out, bytestore_error* error) {
-      return guarded(error, [&] {
-        auto instance = std::make_unique<B>(checked_options<B>(options, count));
-        *out = reinterpret_cast<bytestore_instance*>(instance.release());
-      });
-    };
+    if constexpr (LayerClass<B>) {
+      t.open_layer = [](const bytestore_option_value* options, std::size_t count,
+                        const bytestore_inner_store* inner, bytestore_instance** out,
+                        bytestore_error* error) {
+        return guarded(error, [&] {
+          auto instance = std::make_unique<B>(checked_options<B>(options, count), InnerStore(inner));
+          *out = reinterpret_cast<bytestore_instance*>(instance.release());
+        });
+      };
+    } else {
+      t.open = [](const bytestore_option_value* options, std::size_t count,
+                  bytestore_instance** out, bytestore_error* error) {
+        return guarded(error, [&] {
+          auto instance = std::make_unique<B>(checked_options<B>(options, count));
+          *out = reinterpret_cast<bytestore_instance*>(instance.release());
+        });
+      };
+    }
     t.check_options = [](const bytestore_option_value* options, std::size_t count,
                          bytestore_error* error) {
       return guarded(error, [&] { (void)checked_options<B>(options, count); });

@@ -36,6 +36,7 @@ struct PluginInfo {
   std::filesystem::path file;
   Capabilities capabilities;  // the plugin's defaults; a store may differ
   std::vector<OptionSchema> options;
+  bool layer = false;  // used as `layer: NAME` around a store, not as a backend
 };
 
 // Where plugins are looked for, in order: `extra_dirs`, the entries of
