@@ -35,8 +35,12 @@ int run_backends(const CommandLine& line) {
   }
   for (const PluginInfo& p : plugins) {
     std::cout << p.backend << ' ' << p.version << "  " << p.file.string() << '\n'
-              << "  " << p.description << '\n'
-              << "  " << flags_of(p.capabilities) << '\n';
+              << "  " << p.description << '\n';
+    // A layer's limits and guarantees are those of the store it wraps.
+    if (p.layer)
+      std::cout << "  layer: use under a store's layers: as { layer: " << p.backend << " }\n";
+    else
+      std::cout << "  " << flags_of(p.capabilities) << '\n';
     for (const OptionSchema& o : p.options) {
       std::cout << "    " << o.name;
       if (!o.alias.empty()) std::cout << " (or " << o.alias << ")";

@@ -23,7 +23,7 @@ Commands:
   del KEY...              delete keys (missing keys are fine)
   keys [--prefix P]       list keys, one per line (--count: just how many)
   cp --to STORE           copy every key (--prefix P) into another store (--batch N, --skip-invalid)
-  backends                the plugins found, their capabilities and options
+  backends                the plugins found (backends and layers), capabilities and options
   config check | show | stores
                           validate the config | print it with secrets redacted | list its stores
   info                    the version, config, store, backend and where the data is
@@ -60,7 +60,8 @@ const std::map<std::string, std::string> kCommandHelp = {
            "many keys were copied (exit 3); --skip-invalid copies the rest instead and names\n"
            "the first keys skipped.\n"},
     {"backends", "usage: bytestore backends\nLists the plugins found (with --config, also in its "
-                 "plugin_dirs),\ntheir capabilities and every option with type, default and doc.\n"},
+                 "plugin_dirs): backends\nwith their capabilities, layers marked as such, and every "
+                 "option with type,\ndefault and doc.\n"},
     {"config", "usage: bytestore config check | show | stores\n"
                "check: loads every store's plugin and validates its options, opening nothing.\n"
                "show: prints the config as it is loaded: ${VAR}s resolved, paths absolute,\n"

@@ -181,7 +181,9 @@ TEST_F(Cli, BackendsListsPluginsAndTheirOptions) {
   const Finished out = cli({"backends"});
   EXPECT_EQ(out.exit_code, 0);
   for (const char* text : {"memory ", "sqlite ", "lmdb ", "page_size: unsigned integer",
-                           "path: string, required", "bytestore-sqlite.so"})
+                           "path: string, required", "bytestore-sqlite.so",
+                           "  layer: use under a store's layers: as { layer: prefix }\n",
+                           "    prefix: string, required", "    max_retries: unsigned integer, default 3"})
     EXPECT_THAT(out.out, HasSubstr(text));
 }
 
