@@ -47,6 +47,9 @@ env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-confo
 # A plugin built outside the tree passes the installed conformance suite.
 env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-conformance \
   --config build/consumer/outside.yaml --store outside --gtest_brief=1
+# A layer built outside the tree, over an installed one, is a store too.
+env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-conformance \
+  --config build/consumer/outside.yaml --store layered --gtest_brief=1
 
 if ((quick)); then
   step "quick run: sanitizer builds skipped"

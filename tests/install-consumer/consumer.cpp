@@ -81,6 +81,25 @@ int main() {
     CHECK(e.code() == bytestore::Errc::config);
     CHECK(std::string(e.what()).find("capacity must be at least 1") != std::string::npos);
   }
+  // A layer built outside the tree, over the installed prefix layer, from YAML.
+  const bytestore::Config layered = bytestore::Config::parse(
+      "plugin_dirs: ['" OUTSIDE_PLUGIN_DIR "']\nstores:\n  s: { backend: sqlite, path: '/tmp/bytestore-consumer-layer.db' }\n"
+      "  l:\n    backend: sqlite\n    path: '/tmp/bytestore-consumer-layer.db'\n"
+      "    layers: [ { layer: reverse }, { layer: prefix, prefix: 'p/' } ]\n");
+  {
+    auto through = layered.open("l");
+    through->mset({{"k", "abc"}});
+    CHECK(through->mget({"k"})[0] == "abc");
+    CHECK(layered.open("s")->mget({"p/k"})[0] == "cba");
+    std::size_t keys = 0;
+    for (const std::string& k : through->yield_keys()) keys += k == "k";
+    CHECK(keys == 1);
+    through->mdelete({"k"});
+  }
+  std::filesystem::remove("/tmp/bytestore-consumer-layer.db");
+  std::filesystem::remove("/tmp/bytestore-consumer-layer.db-wal");
+  std::filesystem::remove("/tmp/bytestore-consumer-layer.db-shm");
+
   // Errors name the store and backend; user bytes in them are escaped.
   try {
     small->mget({std::string("\x1b\xff", 2)});
