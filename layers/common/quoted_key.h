@@ -1,0 +1,36 @@
+// A key as a layer's error message shows it. Plugins do not link
+// libbytestore (whose quoted() this mirrors), and a message must never
+// carry raw control bytes: those are escaped as \xNN, long keys cut.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace bytestore::layers {
+
+// `key` in single quotes, its first `shown` bytes only (then "..."). Keys
+// reaching a layer are UTF-8 (core checks them), so bytes of 0x80 and up
+// pass unchanged; the cut never splits a character.
+inline std::string quoted_key(std::string_view key, std::size_t shown = 40) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const bool cut = key.size() > shown;
+  if (cut) {
+    while (shown > 0 && (static_cast<unsigned char>(key[shown]) & 0xC0) == 0x80) --shown;
+    key = key.substr(0, shown);
+  }
+  std::string out = "'";
+  for (const char ch : key) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f || c == '\\') {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  return out + (cut ? "...'" : "'");
+}
+
+}  // namespace bytestore::layers
