@@ -3,18 +3,13 @@
 #include <bytestore/error.hpp>
 #include <zstd.h>
 
-#include "common/quoted_key.h"
+#include "common/message_text.h"
 
 namespace bytestore::layers::compress {
 namespace {
 
 [[noreturn]] void corrupt(std::string_view key, const std::string& why) {
   throw Error(Errc::corruption, "value of " + quoted_key(key) + " " + why);
-}
-
-std::string hex_byte(unsigned char byte) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  return {'0', 'x', kHex[byte >> 4], kHex[byte & 15]};
 }
 
 std::string with_header(Header header, std::string_view body) {

@@ -1,6 +1,6 @@
-// A key as a layer's error message shows it. Plugins do not link
+// Stored bytes as a layer's error messages show them. Plugins do not link
 // libbytestore (whose quoted() this mirrors), and a message must never
-// carry raw control bytes: those are escaped as \xNN, long keys cut.
+// carry raw control bytes.
 #pragma once
 
 #include <cstddef>
@@ -9,11 +9,16 @@
 
 namespace bytestore::layers {
 
-// `key` in single quotes, its first `shown` bytes only (then "..."). Keys
-// reaching a layer are UTF-8 (core checks them), so bytes of 0x80 and up
-// pass unchanged; the cut never splits a character.
+inline constexpr char kHexDigits[] = "0123456789abcdef";
+
+// One byte as "0x7f".
+inline std::string hex_byte(unsigned char byte) { return {'0', 'x', kHexDigits[byte >> 4], kHexDigits[byte & 15]}; }
+
+// `key` in single quotes, control bytes and backslashes escaped as \xNN,
+// its first `shown` bytes only (then "..."). Keys reaching a layer are
+// UTF-8 (core checks them), so bytes of 0x80 and up pass unchanged; the
+// cut never splits a character.
 inline std::string quoted_key(std::string_view key, std::size_t shown = 40) {
-  static constexpr char kHex[] = "0123456789abcdef";
   const bool cut = key.size() > shown;
   if (cut) {
     while (shown > 0 && (static_cast<unsigned char>(key[shown]) & 0xC0) == 0x80) --shown;
@@ -24,8 +29,8 @@ inline std::string quoted_key(std::string_view key, std::size_t shown = 40) {
     const auto c = static_cast<unsigned char>(ch);
     if (c < 0x20 || c == 0x7f || c == '\\') {
       out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      out += kHexDigits[c >> 4];
+      out += kHexDigits[c & 15];
     } else {
       out += ch;
     }
