@@ -46,21 +46,10 @@ class ReverseLayer {
   void mdelete(std::span<const std::string_view> keys) { inner_.mdelete(keys); }
 
   std::unique_ptr<sdk::Cursor> scan(std::string_view prefix) {
-    return std::make_unique<Listing>(inner_.scan(prefix));
+    return std::make_unique<sdk::ForwardingCursor>(inner_.scan(prefix));
   }
 
  private:
-  class Listing final : public sdk::Cursor {
-   public:
-    explicit Listing(sdk::InnerStore::Listing inner) : inner_(std::move(inner)) {}
-    bool next(const sdk::KeySink& sink) override {
-      return inner_.next([&](std::string_view key) { sink(key); });
-    }
-
-   private:
-    sdk::InnerStore::Listing inner_;
-  };
-
   std::string turned(std::string_view value) const {
     std::string out(value);
     if (enabled_) std::reverse(out.begin(), out.end());

@@ -245,6 +245,18 @@ class InnerStore {
   const bytestore_inner_store* t_;
 };
 
+// A layer's listing that is the inner store's, key for key.
+class ForwardingCursor final : public Cursor {
+ public:
+  explicit ForwardingCursor(InnerStore::Listing inner) : inner_(std::move(inner)) {}
+  bool next(const KeySink& sink) override {
+    return inner_.next([&](std::string_view key) { sink(key); });
+  }
+
+ private:
+  InnerStore::Listing inner_;
+};
+
 // A layer wraps another store (LevelDB's EnvWrapper, SQLite's VFS shims):
 // like a backend, but built from its options and the InnerStore beneath
 // it. BYTESTORE_PLUGIN exports it; `layer: NAME` in config uses it.
