@@ -73,7 +73,7 @@ TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 step "fuzzing: each target for ${BYTESTORE_FUZZ_SECONDS:-20}s from its seed corpus"
 CC=clang-14 CXX=clang++-14 configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DBYTESTORE_FUZZ=ON -DBYTESTORE_BUILD_TESTS=OFF -DBYTESTORE_FUZZ_SECONDS="${BYTESTORE_FUZZ_SECONDS:-20}"
-ninja -C build/fuzz config_fuzzer options_fuzzer astra_response_fuzzer bytestore-memory
+ninja -C build/fuzz config_fuzzer options_fuzzer astra_response_fuzzer bytestore-memory compress_value_fuzzer encrypt_value_fuzzer
 ctest --test-dir build/fuzz --output-on-failure -L fuzz
 
 step "all passed"
