@@ -77,22 +77,10 @@ class CompressLayer {
   void mdelete(std::span<const std::string_view> keys) { inner_.mdelete(keys); }
 
   std::unique_ptr<sdk::Cursor> scan(std::string_view prefix) {
-    return std::make_unique<Listing>(inner_.scan(prefix));
+    return std::make_unique<sdk::ForwardingCursor>(inner_.scan(prefix));  // keys are stored unchanged
   }
 
  private:
-  // Keys are stored unchanged, so the inner listing is passed on as it is.
-  class Listing final : public sdk::Cursor {
-   public:
-    explicit Listing(sdk::InnerStore::Listing inner) : inner_(std::move(inner)) {}
-    bool next(const sdk::KeySink& sink) override {
-      return inner_.next([&](std::string_view key) { sink(key); });
-    }
-
-   private:
-    sdk::InnerStore::Listing inner_;
-  };
-
   compress::Encoding encoding_;
   sdk::InnerStore inner_;
   Capabilities capabilities_;

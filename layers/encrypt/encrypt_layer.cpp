@@ -76,7 +76,7 @@ class EncryptLayer {
   void mdelete(std::span<const std::string_view> keys) { inner_.mdelete(keys); }
 
   std::unique_ptr<sdk::Cursor> scan(std::string_view prefix) {
-    return std::make_unique<Listing>(inner_.scan(prefix));
+    return std::make_unique<sdk::ForwardingCursor>(inner_.scan(prefix));  // keys are stored unchanged
   }
 
  private:
@@ -86,18 +86,6 @@ class EncryptLayer {
     for (encrypt::SecretKey& old : encrypt::parse_key_list(options.old_keys, "old_keys")) keys.push_back(old);
     return keys;
   }
-
-  // Keys are stored unchanged, so the inner listing is passed on as it is.
-  class Listing final : public sdk::Cursor {
-   public:
-    explicit Listing(sdk::InnerStore::Listing inner) : inner_(std::move(inner)) {}
-    bool next(const sdk::KeySink& sink) override {
-      return inner_.next([&](std::string_view key) { sink(key); });
-    }
-
-   private:
-    sdk::InnerStore::Listing inner_;
-  };
 
   std::vector<encrypt::SecretKey> keys_;
   sdk::InnerStore inner_;
