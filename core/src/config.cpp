@@ -149,7 +149,7 @@ std::unique_ptr<ByteStore> Config::open(std::string_view name) const {
     std::shared_ptr<const internal::PluginLibrary> library = impl_->plugin(*layer, true);
     const internal::OptionValues layer_options = impl_->bind(*layer, *library);
     auto inner = std::make_shared<internal::InnerStoreAdapter>(
-        std::make_shared<internal::PluginStore>(std::move(instance)));
+        std::make_shared<internal::PluginStore>(std::move(instance)), store.name);
     try {
       instance = std::make_shared<const internal::PluginInstance>(
           library, layer_options, internal::store_label(store.name, layer->backend), std::move(inner));

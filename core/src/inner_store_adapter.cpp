@@ -48,9 +48,11 @@ struct InnerCursor {
 
 }  // namespace
 
-InnerStoreAdapter::InnerStoreAdapter(std::shared_ptr<ByteStore> store) : store_(std::move(store)) {
+InnerStoreAdapter::InnerStoreAdapter(std::shared_ptr<ByteStore> store, std::string store_name)
+    : store_(std::move(store)), store_name_(std::move(store_name)) {
   const Capabilities caps = store_->capabilities();
   table_.struct_size = sizeof(bytestore_inner_store);
+  table_.store_name = {store_name_.data(), store_name_.size()};
   table_.context = this;
   table_.capabilities = {caps.max_key_bytes, caps.max_value_bytes,
                          (caps.atomic_batch ? BYTESTORE_CAP_ATOMIC_BATCH : 0u) |

@@ -6,12 +6,14 @@
 #include <bytestore/plugin_abi.h>
 
 #include <memory>
+#include <string>
 
 namespace bytestore::internal {
 
 class InnerStoreAdapter {
  public:
-  explicit InnerStoreAdapter(std::shared_ptr<ByteStore> store);
+  // `store_name`: the store's name in config, told to the layer.
+  InnerStoreAdapter(std::shared_ptr<ByteStore> store, std::string store_name);
   InnerStoreAdapter(const InnerStoreAdapter&) = delete;
   InnerStoreAdapter& operator=(const InnerStoreAdapter&) = delete;
 
@@ -21,6 +23,7 @@ class InnerStoreAdapter {
 
  private:
   std::shared_ptr<ByteStore> store_;
+  std::string store_name_;
   bytestore_inner_store table_;
 };
 

@@ -144,6 +144,13 @@ std::shared_ptr<const PluginLibrary> PluginLibrary::load(const fs::path& file) {
   return library;
 }
 
+std::vector<std::shared_ptr<const PluginLibrary>> PluginLibrary::loaded() {
+  std::lock_guard lock(registry_mutex());
+  std::vector<std::shared_ptr<const PluginLibrary>> libraries;
+  for (const auto& [file, library] : registry()) libraries.push_back(library);
+  return libraries;
+}
+
 std::shared_ptr<const PluginLibrary> PluginLibrary::find(std::string_view backend,
                                                          const std::vector<fs::path>& extra_dirs) {
   if (!valid_backend_name(backend))

@@ -23,6 +23,9 @@ class PluginLibrary {
   static std::shared_ptr<const PluginLibrary> find(
       std::string_view backend, const std::vector<std::filesystem::path>& extra_dirs);
 
+  // Every library loaded so far, in file order.
+  static std::vector<std::shared_ptr<const PluginLibrary>> loaded();
+
   const bytestore_plugin& table() const { return *table_; }
   const PluginInfo& info() const { return info_; }
   // The file as a C string that lives as long as the process.

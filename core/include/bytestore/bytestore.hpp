@@ -7,6 +7,7 @@
 #include <bytestore/crash_report.hpp>
 #include <bytestore/error.hpp>
 #include <bytestore/key_range.hpp>
+#include <bytestore/metrics.hpp>
 #include <bytestore/open.hpp>
 #include <bytestore/plugins.hpp>
 #include <bytestore/text.hpp>

@@ -140,6 +140,8 @@ struct bytestore_inner_store {
   void (*cursor_close)(bytestore_inner_cursor* cursor);
   /* *compacted: 1 if the store gave space back, 0 if it has nothing to do. */
   int (*compact)(void* context, int* compacted, bytestore_error* error);
+  /* The store's name in config, for what a layer reports about it. */
+  bytestore_slice store_name;
 };
 
 typedef struct bytestore_plugin {
@@ -210,6 +212,11 @@ typedef struct bytestore_plugin {
   int (*open_layer)(const bytestore_option_value* options, size_t count,
                     const bytestore_inner_store* inner, bytestore_instance** out,
                     bytestore_error* error);
+
+  /* Optional: what the plugin measured of every store of this process, as
+   * Prometheus text exposition (the metrics layer), passed once to `sink`;
+   * bytestore::metrics_text() joins every plugin's. */
+  int (*report_metrics)(bytestore_key_sink sink, void* sink_context, bytestore_error* error);
 } bytestore_plugin;
 
 #define BYTESTORE_DATA_ABSENT 0

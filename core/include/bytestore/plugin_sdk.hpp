@@ -178,6 +178,13 @@ class InnerStore {
     Failure error;
     check(t_->mdelete(t_->context, k.data(), k.size(), &error.c), error);
   }
+  // The store's name in config.
+  std::string_view store_name() const {
+    return t_->struct_size >= offsetof(bytestore_inner_store, store_name) + sizeof(bytestore_slice)
+               ? std::string_view(t_->store_name.data, t_->store_name.size)
+               : std::string_view();
+  }
+
   // True when the store gave space back.
   bool compact() const {
     int compacted = 0;
@@ -243,6 +250,14 @@ class InnerStore {
   }
 
   const bytestore_inner_store* t_;
+};
+
+// A plugin that measures stores (the metrics layer) reports, for every
+// store of the process, Prometheus text exposition for
+// bytestore::metrics_text().
+template <class B>
+concept ReportsMetrics = requires {
+  { B::report_metrics() } -> std::convertible_to<std::string>;
 };
 
 // A layer's listing that is the inner store's, key for key.
@@ -650,6 +665,14 @@ const bytestore_plugin* plugin_table() {
           *exists = location.data == Location::Data::present  ? BYTESTORE_DATA_PRESENT
                     : location.data == Location::Data::absent ? BYTESTORE_DATA_ABSENT
                                                               : BYTESTORE_DATA_UNKNOWN;
+        });
+      };
+    }
+    if constexpr (ReportsMetrics<B>) {
+      t.report_metrics = [](bytestore_key_sink sink, void* context, bytestore_error* error) {
+        return guarded(error, [&] {
+          const std::string text = B::report_metrics();
+          sink(context, text.data(), text.size());
         });
       };
     }
