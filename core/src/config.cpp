@@ -3,6 +3,8 @@
 #include <bytestore/error.hpp>
 #include <bytestore/open.hpp>
 
+#include <algorithm>
+
 #include "config_document.h"
 #include "config_render.h"
 #include "executor.h"
@@ -69,6 +71,52 @@ struct Config::Impl {
                               const internal::PluginLibrary& plugin) const {
     return config::bind_options(doc, store, plugin.info().options, config::process_env());
   }
+
+  // The stores the options of `layer` (bound by `plugin`) name, with the
+  // option's name; each checked to exist and not to be `layer`'s own store.
+  std::vector<std::pair<std::string, std::string>> named_stores(
+      const config::StoreEntry& layer, const internal::PluginLibrary& plugin,
+      const internal::OptionValues& options) const {
+    std::vector<std::pair<std::string, std::string>> named;
+    for (const OptionSchema& schema : plugin.info().options) {
+      if (!schema.store) continue;
+      for (const auto& [name, value] : options) {
+        if (name != schema.name || value.empty()) continue;
+        config::SourceMark mark = layer.mark;
+        for (const config::RawOption& raw : layer.options)
+          if (raw.name == schema.name || raw.name == schema.alias) mark = raw.value_mark;
+        if (!doc.find(value))
+          config::fail(doc.source, mark,
+                       "store '" + layer.name + "': option '" + name + "': no store '" + value + "'" +
+                           config::did_you_mean(value, names()) + "; its stores: " + name_list());
+        if (value == layer.name)
+          config::fail(doc.source, mark,
+                       "store '" + layer.name + "': option '" + name + "' names the store itself");
+        named.emplace_back(name, value);
+      }
+    }
+    return named;
+  }
+
+  // Throws when following the stores that layers name from `store` comes
+  // back to a store on `path` (a cycle would open forever).
+  void check_no_cycle(const config::StoreEntry& store, std::vector<std::string>& path) const {
+    path.push_back(store.name);
+    for (const config::StoreEntry& layer : store.layers) {
+      std::shared_ptr<const internal::PluginLibrary> library = plugin(layer, true);
+      for (const auto& [option, named] : named_stores(layer, *library, bind(layer, *library))) {
+        if (std::find(path.begin(), path.end(), named) != path.end()) {
+          std::string cycle;
+          for (const std::string& p : path) cycle += p + " -> ";
+          config::fail(doc.source, layer.mark,
+                       "store '" + store.name + "': layer '" + layer.backend + "' option '" + option +
+                           "' makes a cycle: " + cycle + named);
+        }
+        check_no_cycle(*doc.find(named), path);
+      }
+    }
+    path.pop_back();
+  }
 };
 
 Config Config::load_file(const fs::path& path) {
@@ -106,6 +154,8 @@ void Config::check() const {
     };
     check_one(store, false);
     for (const config::StoreEntry& layer : store.layers) check_one(layer, true);
+    std::vector<std::string> path;
+    impl_->check_no_cycle(store, path);
   });
 }
 
@@ -150,6 +200,12 @@ std::unique_ptr<ByteStore> Config::open(std::string_view name) const {
     const internal::OptionValues layer_options = impl_->bind(*layer, *library);
     auto inner = std::make_shared<internal::InnerStoreAdapter>(
         std::make_shared<internal::PluginStore>(std::move(instance)), store.name);
+    for (const auto& [option, named] : impl_->named_stores(*layer, *library, layer_options)) {
+      std::vector<std::string> path;
+      impl_->check_no_cycle(*impl_->doc.find(named), path = {store.name});
+      inner->add_option_store(
+          option, std::make_shared<internal::InnerStoreAdapter>(std::shared_ptr<ByteStore>(open(named)), named));
+    }
     try {
       instance = std::make_shared<const internal::PluginInstance>(
           library, layer_options, internal::store_label(store.name, layer->backend), std::move(inner));

@@ -53,6 +53,8 @@ InnerStoreAdapter::InnerStoreAdapter(std::shared_ptr<ByteStore> store, std::stri
   const Capabilities caps = store_->capabilities();
   table_.struct_size = sizeof(bytestore_inner_store);
   table_.store_name = {store_name_.data(), store_name_.size()};
+  table_.option_stores = nullptr;
+  table_.option_store_count = 0;
   table_.context = this;
   table_.capabilities = {caps.max_key_bytes, caps.max_value_bytes,
                          (caps.atomic_batch ? BYTESTORE_CAP_ATOMIC_BATCH : 0u) |
@@ -103,6 +105,15 @@ InnerStoreAdapter::InnerStoreAdapter(std::shared_ptr<ByteStore> store, std::stri
   table_.compact = [](void* context, int* compacted, bytestore_error* error) {
     return guarded(error, [&] { *compacted = store_of(context).compact() ? 1 : 0; });
   };
+}
+
+void InnerStoreAdapter::add_option_store(std::string option, std::shared_ptr<InnerStoreAdapter> store) {
+  option_stores_.emplace_back(std::move(option), std::move(store));
+  named_.clear();
+  for (const auto& [name, adapter] : option_stores_)
+    named_.push_back({{name.data(), name.size()}, adapter->table()});
+  table_.option_stores = named_.data();
+  table_.option_store_count = named_.size();
 }
 
 }  // namespace bytestore::internal

@@ -7,6 +7,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace bytestore::internal {
 
@@ -17,6 +19,10 @@ class InnerStoreAdapter {
   InnerStoreAdapter(const InnerStoreAdapter&) = delete;
   InnerStoreAdapter& operator=(const InnerStoreAdapter&) = delete;
 
+  // Hands the layer `store` as the store its option `option` names; call
+  // before the layer opens. The adapter keeps it.
+  void add_option_store(std::string option, std::shared_ptr<InnerStoreAdapter> store);
+
   // Valid as long as this adapter.
   const bytestore_inner_store* table() const { return &table_; }
   ByteStore& store() const { return *store_; }
@@ -24,6 +30,8 @@ class InnerStoreAdapter {
  private:
   std::shared_ptr<ByteStore> store_;
   std::string store_name_;
+  std::vector<std::pair<std::string, std::shared_ptr<InnerStoreAdapter>>> option_stores_;
+  std::vector<bytestore_named_store> named_;  // views of option_stores_
   bytestore_inner_store table_;
 };
 

@@ -38,6 +38,7 @@ OptionSchema schema_of(const bytestore_option_spec& spec) {
   s.required = spec.flags & BYTESTORE_OPTION_REQUIRED;
   s.secret = spec.flags & BYTESTORE_OPTION_SECRET;
   s.path = spec.flags & BYTESTORE_OPTION_PATH;
+  s.store = spec.flags & BYTESTORE_OPTION_STORE;
   for (std::size_t i = 0; i < spec.enum_count; ++i) s.choices.emplace_back(spec.enum_values[i]);
   return s;
 }

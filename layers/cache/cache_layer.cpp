@@ -11,21 +11,26 @@
 #include <vector>
 
 #include "lru_cache.h"
+#include "store_tier.h"
 
 namespace bytestore::layers {
 
 struct CacheOptions {
   sdk::ByteSize max_bytes{64 << 20};
   sdk::Duration ttl{0};
+  std::string store;
 
   static constexpr std::array docs{
       sdk::OptionDoc{"max_bytes", "Memory the cache may hold (keys, values and per-entry "
                                   "overhead); least recently used entries go first."},
       sdk::OptionDoc{"ttl", "How long an entry is trusted (0: until evicted). Set it when other "
                             "processes write the same store; misses are cached only with it."},
+      sdk::OptionDoc{"store", "Keep the cache in this store of the config (e.g. a local lmdb in "
+                              "front of astra) instead of memory; max_bytes then does not apply.",
+                     sdk::kStore},
   };
 };
-BOOST_DESCRIBE_STRUCT(CacheOptions, (), (max_bytes, ttl))
+BOOST_DESCRIBE_STRUCT(CacheOptions, (), (max_bytes, ttl, store))
 
 class CacheLayer {
  public:
@@ -42,58 +47,73 @@ class CacheLayer {
                                     "B, the cost of one entry");
   }
 
-  CacheLayer(const Options& options, sdk::InnerStore inner)
-      : inner_(inner),
-        cache_(options.max_bytes.bytes,
-               options.ttl.count() > 0 ? std::optional<LruCache::Clock::duration>(options.ttl)
-                                       : std::nullopt) {}
+  CacheLayer(const Options& options, sdk::InnerStore inner) : inner_(inner) {
+    const auto ttl = options.ttl.count() > 0 ? std::optional(options.ttl) : std::nullopt;
+    if (options.store.empty()) {
+      cache_ = std::make_unique<LruCache>(options.max_bytes.bytes, ttl);
+      return;
+    }
+    const std::optional<sdk::InnerStore> tier = inner.store_for("store");
+    if (!tier) throw Error(Errc::config, "the host did not hand over store '" + options.store + "'");
+    cache_ = std::make_unique<StoreTier>(*tier, ttl);
+  }
 
   // Writes go through, so the store beneath's guarantees hold.
   Capabilities capabilities() const { return inner_.capabilities(); }
 
   void mget(std::span<const std::string_view> keys, const sdk::ValueSink& sink) {
+    const std::vector<CacheLookup> cached = cache_->find(keys);
     std::vector<std::size_t> missed;
     for (std::size_t i = 0; i < keys.size(); ++i) {
-      const LruCache::Lookup found = cache_.find(keys[i]);
-      if (!found.hit) {
+      if (!cached[i].hit) {
         missed.push_back(i);
-      } else if (found.value) {
-        sink(i, *found.value);
+      } else if (cached[i].value) {
+        sink(i, *cached[i].value);
       }
     }
     if (missed.empty()) return;
     std::vector<std::string_view> asked;
     asked.reserve(missed.size());
     for (std::size_t i : missed) asked.push_back(keys[i]);
-    const std::uint64_t since = cache_.writes();
-    std::vector<bool> answered(asked.size(), false);
+    const std::uint64_t since = cache_->writes();
+    std::vector<std::optional<std::string>> values(asked.size());
     inner_.mget(asked, [&](std::size_t j, std::string_view value) {
-      answered[j] = true;
-      cache_.fill(asked[j], value, since);
+      values[j].emplace(value);
       sink(missed[j], value);
     });
+    std::vector<CacheEntry> read;
+    read.reserve(asked.size());
     for (std::size_t j = 0; j < asked.size(); ++j)
-      if (!answered[j]) cache_.fill(asked[j], std::nullopt, since);
+      read.emplace_back(asked[j], values[j] ? std::optional<std::string_view>(*values[j]) : std::nullopt);
+    cache_->fill(read, since);
   }
 
   void mset(std::span<const sdk::KeyValueView> pairs) {
+    std::vector<std::string_view> keys;
+    std::vector<CacheEntry> written;
+    for (const auto& [key, value] : pairs) {
+      keys.push_back(key);
+      written.emplace_back(key, value);
+    }
     try {
       inner_.mset(pairs);
     } catch (...) {
-      for (const auto& [key, value] : pairs) cache_.forget(key);  // some may have been written
+      cache_->forget(keys);  // some may have been written
       throw;
     }
-    for (const auto& [key, value] : pairs) cache_.wrote(key, value);  // in order: the last wins
+    cache_->wrote(written);  // in order: a repeated key ends with its last value
   }
 
   void mdelete(std::span<const std::string_view> keys) {
     try {
       inner_.mdelete(keys);
     } catch (...) {
-      for (std::string_view key : keys) cache_.forget(key);
+      cache_->forget(keys);
       throw;
     }
-    for (std::string_view key : keys) cache_.wrote(key, std::nullopt);
+    std::vector<CacheEntry> gone;
+    for (std::string_view key : keys) gone.emplace_back(key, std::nullopt);
+    cache_->wrote(gone);
   }
 
   // Listing is the store's own: keys are not cached.
@@ -103,7 +123,7 @@ class CacheLayer {
 
  private:
   sdk::InnerStore inner_;
-  LruCache cache_;
+  std::unique_ptr<CacheTier> cache_;
 };
 
 }  // namespace bytestore::layers

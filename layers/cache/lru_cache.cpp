@@ -45,6 +45,25 @@ void LruCache::forget(std::string_view key) {
   if (const auto it = index_.find(key); it != index_.end()) erase_locked(it->second);
 }
 
+std::vector<CacheLookup> LruCache::find(std::span<const std::string_view> keys) {
+  std::vector<CacheLookup> found;
+  found.reserve(keys.size());
+  for (std::string_view key : keys) found.push_back(find(key));
+  return found;
+}
+
+void LruCache::fill(std::span<const CacheEntry> read, std::uint64_t since) {
+  for (const auto& [key, value] : read) fill(key, value, since);
+}
+
+void LruCache::wrote(std::span<const CacheEntry> written) {
+  for (const auto& [key, value] : written) wrote(key, value);
+}
+
+void LruCache::forget(std::span<const std::string_view> keys) {
+  for (std::string_view key : keys) forget(key);
+}
+
 std::size_t LruCache::bytes() const {
   std::lock_guard lock(mutex_);
   return bytes_;

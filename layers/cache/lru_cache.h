@@ -13,9 +13,11 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "cache_tier.h"
+
 namespace bytestore::layers {
 
-class LruCache {
+class LruCache final : public CacheTier {
  public:
   using Clock = std::chrono::steady_clock;
   // What one entry costs beyond its key and value: the list node, the map
@@ -24,16 +26,10 @@ class LruCache {
 
   LruCache(std::size_t max_bytes, std::optional<Clock::duration> ttl);
 
-  struct Lookup {
-    bool hit = false;                // false: ask the store beneath
-    std::optional<std::string> value;  // with hit: the value, or none (a cached miss)
-  };
+  using Lookup = CacheLookup;
   Lookup find(std::string_view key);
 
-  // A write counter: fill() takes values read after `since` only if no
-  // write came in between, so a read racing a write never caches the old
-  // value.
-  std::uint64_t writes() const;
+  std::uint64_t writes() const override;
   void fill(std::string_view key, std::optional<std::string_view> value, std::uint64_t since);
 
   // The store beneath now holds `value` for `key` (none: deleted).
@@ -43,6 +39,12 @@ class LruCache {
 
   std::size_t bytes() const;    // the memory accounted, at most max_bytes
   std::size_t entries() const;
+
+  // CacheTier: the same, for a batch.
+  std::vector<CacheLookup> find(std::span<const std::string_view> keys) override;
+  void fill(std::span<const CacheEntry> read, std::uint64_t since) override;
+  void wrote(std::span<const CacheEntry> written) override;
+  void forget(std::span<const std::string_view> keys) override;
 
  private:
   struct Entry {

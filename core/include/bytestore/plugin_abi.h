@@ -83,6 +83,10 @@ typedef enum bytestore_option_type {
    the config file's directory. Values starting with ':' are names, not
    paths, and pass unchanged. */
 #define BYTESTORE_OPTION_PATH 4u
+/* Names another store of the same config (a layer's `store: NAME`): the
+   host checks that it exists and makes no cycle, opens it, and hands it to
+   the layer beside its inner store (bytestore_inner_store.option_stores). */
+#define BYTESTORE_OPTION_STORE 8u
 
 typedef struct bytestore_option_spec {
   const char* name;
@@ -121,6 +125,11 @@ typedef struct bytestore_cursor bytestore_cursor;     /* opaque, plugin-owned */
  * errors as the plugin table's do; a layer passes on what it does not
  * handle. Keys reach it unchecked by the host: the layer's own keys. */
 typedef struct bytestore_inner_store bytestore_inner_store;
+/* A store a layer's option names, opened by the host. */
+typedef struct bytestore_named_store {
+  bytestore_slice option; /* the option's name */
+  const bytestore_inner_store* store;
+} bytestore_named_store;
 typedef struct bytestore_inner_cursor bytestore_inner_cursor; /* opaque, host-owned */
 struct bytestore_inner_store {
   uint32_t struct_size; /* sizeof(bytestore_inner_store) as the host was built */
@@ -142,6 +151,10 @@ struct bytestore_inner_store {
   int (*compact)(void* context, int* compacted, bytestore_error* error);
   /* The store's name in config, for what a layer reports about it. */
   bytestore_slice store_name;
+  /* The stores the layer's BYTESTORE_OPTION_STORE options name (set ones
+   * only), valid as long as this table. */
+  const bytestore_named_store* option_stores;
+  size_t option_store_count;
 };
 
 typedef struct bytestore_plugin {

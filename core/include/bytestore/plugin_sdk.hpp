@@ -59,6 +59,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -79,6 +80,7 @@ using Duration = std::chrono::milliseconds;
 inline constexpr std::uint32_t kRequired = BYTESTORE_OPTION_REQUIRED;
 inline constexpr std::uint32_t kSecret = BYTESTORE_OPTION_SECRET;
 inline constexpr std::uint32_t kPath = BYTESTORE_OPTION_PATH;
+inline constexpr std::uint32_t kStore = BYTESTORE_OPTION_STORE;
 
 struct OptionDoc {
   const char* name;
@@ -183,6 +185,18 @@ class InnerStore {
     return t_->struct_size >= offsetof(bytestore_inner_store, store_name) + sizeof(bytestore_slice)
                ? std::string_view(t_->store_name.data, t_->store_name.size)
                : std::string_view();
+  }
+
+  // The store named by this layer's option `option` (flagged kStore), if
+  // the config set it.
+  std::optional<InnerStore> store_for(std::string_view option) const {
+    if (t_->struct_size < offsetof(bytestore_inner_store, option_store_count) + sizeof(std::size_t))
+      return std::nullopt;
+    for (std::size_t i = 0; i < t_->option_store_count; ++i) {
+      const bytestore_named_store& named = t_->option_stores[i];
+      if (std::string_view(named.option.data, named.option.size) == option) return InnerStore(named.store);
+    }
+    return std::nullopt;
   }
 
   // True when the store gave space back.

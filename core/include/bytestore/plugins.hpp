@@ -26,6 +26,7 @@ struct OptionSchema {
   bool required = false;
   bool secret = false;               // never printed or echoed in errors
   bool path = false;                 // a file-system path: relative to the config file
+  bool store = false;                // names another store of the config
   std::vector<std::string> choices;  // the values of an enumeration
 };
 

@@ -9,6 +9,8 @@
 
 #include "local_data_api_server.h"
 #include "lru_cache.h"
+#include "scratch_dir.h"
+#include "store_tier.h"
 
 namespace bytestore {
 namespace {
@@ -102,6 +104,73 @@ TEST_F(CacheLayer, AFailedWriteLeavesNothingCached) {
   server_.reset_stats();
   EXPECT_EQ(store->mget({"fresh"})[0], "new");  // the store's truth, not a guess
   EXPECT_EQ(finds(), 1u);
+}
+
+// `store: NAME`: the cache in a local LMDB in front of Astra, kept across
+// restarts of the program.
+TEST_F(CacheLayer, AStoreTierServesReadsAcrossRestartsWithoutARequest) {
+  testing::ScratchDir dir;
+  const std::string yaml =
+      "stores:\n  local: { backend: lmdb, path: '" + dir.file("tier") + "', sync: nosync }\n"
+      "  cloud:\n    backend: astra\n    api_endpoint: " + server_.endpoint() + "\n    token: '" +
+      LocalDataApiServer::kToken + "'\n    keyspace: default_keyspace\n    collection_name: bytes\n"
+      "    layers:\n      - { layer: cache, store: local }\n";
+  const auto keys = keys_named("doc/", 100);
+  {
+    auto cloud = Config::parse(yaml).open("cloud");
+    std::vector<KeyValue> pairs;
+    for (const auto& k : keys) pairs.emplace_back(k, "embedding of " + k);
+    cloud->mset(pairs);
+  }
+  server_.reset_stats();
+  {
+    auto again = Config::parse(yaml).open("cloud");  // a new process would do the same
+    const auto values = again->mget(keys);
+    for (std::size_t i = 0; i < keys.size(); ++i) ASSERT_EQ(values[i], "embedding of " + keys[i]);
+  }
+  EXPECT_EQ(finds(), 0u) << "answered from the local tier";
+  // What the tier holds: the value behind a 9-byte header.
+  const auto raw = Config::parse(yaml).open("local")->mget({"doc/7"})[0];
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(raw->size(), layers::StoreTier::kHeaderBytes + std::string("embedding of doc/7").size());
+  EXPECT_EQ(raw->substr(layers::StoreTier::kHeaderBytes), "embedding of doc/7");
+}
+
+TEST(CacheStoreOption, NamesAnExistingOtherStoreWithoutCycles) {
+  auto error_of = [](const std::string& yaml) {
+    try {
+      Config::parse(yaml).check();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_THAT(error_of("stores:\n  a:\n    backend: memory\n    layers: [ { layer: cache, store: lcoal } ]\n"
+                       "  local: { backend: memory }\n"),
+              ::testing::HasSubstr("option 'store': no store 'lcoal' (did you mean 'local'?)"));
+  EXPECT_THAT(error_of("stores:\n  a:\n    backend: memory\n    layers: [ { layer: cache, store: a } ]\n"),
+              ::testing::HasSubstr("option 'store' names the store itself"));
+  EXPECT_THAT(error_of("stores:\n  a:\n    backend: memory\n    layers: [ { layer: cache, store: b } ]\n"
+                       "  b:\n    backend: memory\n    layers: [ { layer: cache, store: a } ]\n"),
+              ::testing::HasSubstr("makes a cycle: a -> b -> a"));
+  EXPECT_EQ(error_of("stores:\n  a:\n    backend: memory\n    layers: [ { layer: cache, store: b } ]\n"
+                     "  b: { backend: memory }\n"),
+            "no error");
+}
+
+TEST(StoreTier, HeaderCarriesExpiryAndMisses) {
+  using layers::StoreTier;
+  const auto kept = StoreTier::decode(StoreTier::encode(std::string_view("v"), 0), 12345);
+  ASSERT_TRUE(kept);
+  EXPECT_TRUE(kept->hit);
+  EXPECT_EQ(kept->value, "v");
+  const auto miss = StoreTier::decode(StoreTier::encode(std::nullopt, 2000), 1000);
+  ASSERT_TRUE(miss);
+  EXPECT_TRUE(miss->hit);
+  EXPECT_FALSE(miss->value);
+  EXPECT_FALSE(StoreTier::decode(StoreTier::encode(std::string_view("v"), 1000), 1000));  // expired
+  EXPECT_FALSE(StoreTier::decode("short", 0));                                          // not ours
+  EXPECT_FALSE(StoreTier::decode(std::string(8, '\0') + "\x07rest", 0));
 }
 
 TEST(LruCache, StaysUnderMaxBytesEvictingTheLeastRecentlyUsed) {
