@@ -2,10 +2,13 @@
 // Data API server started for the run, then checks that the token appeared
 // in none of the suite's output.
 //
-//   astra-conformance-harness SERVER CONFORMANCE [--tls] [--option 'k: v']... [-- server flags] [--- suite flags]
+//   astra-conformance-harness SERVER CONFORMANCE [--tls] [--option 'k: v']... [--other-store 'name: {...}']...
+//                             [-- server flags] [--- suite flags]
 //
 // --tls: the server serves HTTPS with a certificate made for the run, and
-// the store trusts it through ca_file.
+// the store trusts it through ca_file. --other-store adds a store to the
+// config (relative paths land in the run's scratch directory), for layers
+// that name one.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -25,7 +28,7 @@ int main(int argc, char** argv) {
                  "[-- server flags] [--- suite flags]\n";
     return 2;
   }
-  std::vector<std::string> options, server_flags, suite_flags;
+  std::vector<std::string> options, other_stores, server_flags, suite_flags;
   std::vector<std::string>* target = nullptr;
   std::shared_ptr<const bytestore::testing::TestCertificate> tls;
   for (int i = 3; i < argc; ++i) {
@@ -38,6 +41,8 @@ int main(int argc, char** argv) {
       target->push_back(arg);
     } else if (arg == "--tls") {
       tls = std::make_shared<bytestore::testing::TestCertificate>();
+    } else if (arg == "--other-store" && i + 1 < argc) {
+      other_stores.push_back(argv[++i]);
     } else if (arg == "--option" && i + 1 < argc) {
       options.push_back(argv[++i]);
     } else {
@@ -60,6 +65,7 @@ int main(int argc, char** argv) {
         << "    collection_name: conformance\n";
     if (tls) out << "    ca_file: " << server.ca_file() << "\n";
     for (const std::string& o : options) out << "    " << o << "\n";
+    for (const std::string& s : other_stores) out << "  " << s << "\n";
   }
   std::vector<std::string> suite = {argv[2], "--config", config.string(), "--store", "astra", "--wipe"};
   suite.insert(suite.end(), suite_flags.begin(), suite_flags.end());
