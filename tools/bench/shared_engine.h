@@ -27,13 +27,19 @@ void on_close(std::function<void()> close);
 template <class E>
 class SharedEngine {
  public:
-  explicit SharedEngine(std::function<std::unique_ptr<E>()> open) : open_(std::move(open)) {}
+  // `fill` writes the engine's starting data; without it, prefill() does.
+  explicit SharedEngine(std::function<std::unique_ptr<E>()> open,
+                        std::function<void(E&)> fill = {})
+      : open_(std::move(open)), fill_(std::move(fill)) {}
 
   // The engine, opened and prefilled by whichever thread asks first.
   E& get() {
     std::call_once(opened_, [this] {
       engine_ = open_();
-      prefill([this](const SetBatch& pairs) { engine_->mset(0, pairs); });
+      if (fill_)
+        fill_(*engine_);
+      else
+        prefill([this](const SetBatch& pairs) { engine_->mset(0, pairs); });
       on_close([this] { engine_.reset(); });
     });
     return *engine_;
@@ -41,6 +47,7 @@ class SharedEngine {
 
  private:
   std::function<std::unique_ptr<E>()> open_;
+  std::function<void(E&)> fill_;
   std::once_flag opened_;
   std::unique_ptr<E> engine_;
 };

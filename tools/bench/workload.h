@@ -6,6 +6,7 @@
 #include <bytestore/byte_store.hpp>
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,11 +51,12 @@ const std::vector<GetBatch>& get_batches(ValueSize size, std::size_t batch, int 
 // with values of the same size, so the stores keep their shape.
 const std::vector<SetBatch>& set_batches(ValueSize size, std::size_t batch, int lane);
 
-// Writes every key set through `mset`, in batches.
-template <class Write>
-void prefill(Write&& mset) {
-  for (ValueSize size : kValueSizes) {
-    const std::string value = value_of(bytes_of(size), 0);
+// Writes every key set of `sizes` through `mset`, in batches, each value
+// made by `value_for(size)` (default: value_of(bytes, 0)).
+template <class Write, class Value>
+void prefill(Write&& mset, std::span<const ValueSize> sizes, Value&& value_for) {
+  for (ValueSize size : sizes) {
+    const std::string value = value_for(size);
     const std::size_t per_batch = size == ValueSize::small ? 10'000 : 64;
     SetBatch batch;
     for (std::size_t i = 0; i < key_count(size); ++i) {
@@ -66,6 +68,11 @@ void prefill(Write&& mset) {
     }
     if (!batch.empty()) mset(std::as_const(batch));
   }
+}
+
+template <class Write>
+void prefill(Write&& mset, std::span<const ValueSize> sizes = kValueSizes) {
+  prefill(mset, sizes, [](ValueSize size) { return value_of(bytes_of(size), 0); });
 }
 
 }  // namespace bytestore::bench
