@@ -426,6 +426,322 @@ def write_astra(args):
     print(f"wrote {args.astra_out} from {json_path}")
 
 
+LAYERS_HEADING = "## Layers"
+
+LAYER_NAME = re.compile(r"BM_Layer_(?P<backend>[A-Za-z]+)_(?P<layer>[A-Za-z]+)_(?P<op>\w+?)/"
+                        r"(?P<side>Layered|Bare|ByHand|Cached|Uncached)/(?P<params>.*?)/real_time$")
+LAYER_PARTNER = {"Layered": ("Bare", "ByHand"), "Cached": ("Uncached",)}
+LAYER_TARGET = 1.10     # layered time / bare (or by-hand) time
+CACHE_SPEEDUP = 50.0    # uncached time / cached time, at least
+
+LAYER_SETTINGS = """\
+Each layer runs over the same backend through ByteStore without layers,
+back to back in one process, each side in its own file holding the same
+keys ({keys:,} keys of 100 B and {medium:,} of 4 KiB; the engine suites'
+durability settings: SQLite WAL with `synchronous: normal`, LMDB
+`sync: nosync`). Ratio = layered time / the other side's time, medians of
+{reps} repetitions of at least {min_time} s, wall time (CPU time as a
+cross-check). Every side returns owned copies of the values, as a
+ByteStore caller gets them.
+
+- **prefix** (`prefix: "t/"`) and **metrics** (no `file:`) against the
+  bare store, mget (every key present) and mset (overwrites) of 100 and
+  1,000 keys of 100 B and 4 KiB.
+- **compress** (`codec: zstd, level: 3`) and **encrypt** (`key:` 32 bytes
+  in base64) against the same codec called by hand on the same values,
+  then the bare store: `ZSTD_compress` at level 3 / `ZSTD_decompress`, or
+  `crypto_aead_xchacha20poly1305_ietf_encrypt` / `_decrypt` with a random
+  nonce per value (`randombytes_buf`) and the key as associated data.
+  Values are 4 KiB of words (zstd makes them {zstd_ratio}× smaller);
+  batches of 100. The by-hand side copies each key into the pairs it hands
+  to the bare store, as a program using ByteStore's public API must.
+- **cache** (in memory, `max_bytes: 64MiB`) in front of the astra backend
+  and the local Data API server with 20 ms added to every request: an
+  mget of 100 keys of 100 B the cache holds (filled by one read-through
+  mget) against the same mget through the bare astra store. The
+  benchmark counts the server's requests (`/_test/stats`) over the timed
+  loop; a cached read that sends any is an error.
+- **cache memory**: {written:,} entries (keys of 12 B, values of 100 B)
+  written through a cache of `max_bytes: {max_bytes_text}` over the memory
+  backend, and the same writes into a bare memory store; the difference
+  in heap in use (glibc `mallinfo2`, every arena) is the cache's memory. A
+  `metrics` layer beneath the cache counts the keys that then miss it, so
+  the entries it holds are counted without reading its internals; each
+  entry is accounted as its key, its value and `LruCache::kEntryOverhead`
+  ({overhead} B).
+"""
+
+LAYER_BOUNDS = """\
+What bounds it: (filled in from the run; see below)."""
+
+
+def layers_section_of(path):
+    """The Layers section of an existing page (from its heading to the end), or ""."""
+    try:
+        text = Path(path).read_text()
+    except OSError:
+        return ""
+    at = text.find("\n" + LAYERS_HEADING + "\n")
+    return text[at:] if at >= 0 else ""
+
+
+def layer_pairs(results):
+    runs = medians(results)
+    pairs = []
+    for name, ours in runs.items():
+        m = LAYER_NAME.match(name)
+        if not m or m["side"] not in LAYER_PARTNER:
+            continue
+        other = None
+        for side in LAYER_PARTNER[m["side"]]:
+            other = runs.get(name.replace(f"/{m['side']}/", f"/{side}/", 1))
+            if other:
+                break
+        pairs.append({"backend": m["backend"], "layer": m["layer"], "op": m["op"],
+                      "params": m["params"], "ours": ours, "other": other})
+    return pairs
+
+
+def errored(*bs):
+    return next((b.get("error_message", "error") for b in bs if b and b.get("error_occurred")), None)
+
+
+def layer_table(pairs, other_head):
+    head = ["workload", "layered / key", f"{other_head} / key", "ratio (wall)", "ratio (CPU)",
+            "target", "met"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    misses = []
+    for p in pairs:
+        wall = ratio(p["ours"], p["other"], "real_time")
+        cpu = ratio(p["ours"], p["other"], "cpu_time")
+        label = f"{p['backend']} {p['layer'].lower()} {p['op']} {p['params']}"
+        if (err := errored(p["ours"], p["other"])) or p["other"] is None:
+            met = "error: " + (err or "no other side")
+            misses.append(label)
+        elif wall <= LAYER_TARGET:
+            met = "yes"
+        elif (again := recheck_ratio({"recheck": p.get("recheck")})) is not None:
+            met = (f"yes on the re-run ({fmt(again)})" if again <= LAYER_TARGET
+                   else f"**no** (re-run {fmt(again)})")
+            if again > LAYER_TARGET:
+                misses.append(f"{label} at {fmt(wall)}, {fmt(again)} on the re-run")
+        else:
+            met = "**no**"
+            misses.append(f"{label} at {fmt(wall)}")
+        lines.append("| " + " | ".join([label, per_key(p["ours"]), per_key(p["other"]), fmt(wall),
+                                         fmt(cpu), f"≤ {LAYER_TARGET:.2f}", met]) + " |")
+    return "\n".join(lines), misses
+
+
+def fmt_us(b):
+    if not b or b.get("error_occurred"):
+        return "—"
+    scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b.get("time_unit", "ns")]
+    us = b["real_time"] * scale
+    return f"{us / 1e3:.3g} ms" if us >= 1000 else f"{us:.3g} µs"
+
+
+def cache_table(pairs):
+    head = ["workload", "cached", "uncached", "speed-up", "requests per cached mget",
+            "requests per uncached mget", "target", "met"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    misses = []
+    for p in pairs:
+        label = f"{p['backend']} {p['layer'].lower()} {p['op']} {p['params']}"
+        speedup = ratio(p["other"], p["ours"], "real_time")
+        requests = p["ours"].get("requests")
+        if (err := errored(p["ours"], p["other"])) or speedup is None:
+            met = "error: " + (err or "no uncached side")
+            misses.append(label)
+        elif speedup >= CACHE_SPEEDUP and requests == 0:
+            met = "yes"
+        else:
+            met = "**no**"
+            misses.append(f"{label} at {speedup:.0f}×, {requests} requests")
+        lines.append("| " + " | ".join([
+            label, fmt_us(p["ours"]), fmt_us(p["other"]),
+            f"{speedup:,.0f}×" if speedup else "—",
+            f"{requests:g}" if requests is not None else "—",
+            f"{p['other'].get('requests', 0):g}" if p["other"] else "—",
+            f"≥ {CACHE_SPEEDUP:.0f}×, 0 requests", met]) + " |")
+    return "\n".join(lines), misses
+
+
+def kib(x):
+    return f"{x / 1024:,.1f} KiB"
+
+
+def memory_lines(results, cache_pairs):
+    runs = medians(results)
+    bound = next((b for n, b in runs.items() if n.startswith("BM_Layer_Memory_Cache_Bound")), None)
+    head = ["workload", "max_bytes", "entries held", "accounted", "heap measured",
+            "heap per entry beyond key and value", "stated overhead", "met"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    misses = []
+    if bound and not bound.get("error_occurred"):
+        ok = bound["accounted_bytes"] <= bound["max_bytes"] and bound["heap_bytes"] <= bound["max_bytes"]
+        if not ok:
+            misses.append("cache memory over max_bytes")
+        lines.append("| " + " | ".join([
+            f"{bound['run_name'].split('/', 1)[1]} (memory backend)", kib(bound["max_bytes"]),
+            f"{bound['entries']:,.0f}", kib(bound["accounted_bytes"]), kib(bound["heap_bytes"]),
+            f"{bound['heap_per_entry_beyond_key_value']:.0f} B", f"{bound['entry_overhead_stated']:.0f} B",
+            "yes" if ok else "**no**"]) + " |")
+    elif bound:
+        misses.append("cache memory: " + bound.get("error_message", "error"))
+    for p in cache_pairs:
+        c = p["ours"]
+        if c.get("error_occurred") or "accounted_bytes" not in c:
+            continue
+        ok = c["heap_retained_bytes"] <= c["accounted_bytes"] <= c["max_bytes"]
+        if not ok:
+            misses.append("astra cache memory over its accounted bytes")
+        entries = 100
+        lines.append("| " + " | ".join([
+            f"astra, {p['params']} (the read that filled the cache)", kib(c["max_bytes"]),
+            f"{entries}", kib(c["accounted_bytes"]), kib(c["heap_retained_bytes"]),
+            f"{c['heap_retained_bytes'] / entries - 12 - 100:.0f} B", "160 B",
+            "yes" if ok else "**no**"]) + " |")
+    return "\n".join(lines), misses, bound
+
+
+def layer_recheck(args, pairs, env, json_path):
+    """Runs every pair over its target once more, both sides back to back."""
+    misses = [p for p in pairs if p["layer"] != "Cache" and not errored(p["ours"], p["other"])
+              and (ratio(p["ours"], p["other"], "real_time") or 0) > LAYER_TARGET]
+    again_path = json_path.with_suffix(".recheck.json")
+    if not misses or (args.from_json and not again_path.exists()):
+        return None
+    if not args.from_json:
+        names = [re.escape(p["ours"]["run_name"]).replace("/Layered/", "/(Layered|Bare|ByHand)/") + "$"
+                 for p in misses]
+        run_bench([args.bench, "--benchmark_filter=^(" + "|".join(names) + ")",
+                   f"--benchmark_min_time={args.min_time}",
+                   f"--benchmark_repetitions={args.rerun_repetitions}",
+                   f"--benchmark_out={again_path}", "--benchmark_out_format=json"], env)
+    again = {(p["backend"], p["layer"], p["op"], p["params"]): p
+             for p in layer_pairs(json.loads(again_path.read_text()))}
+    for p in misses:
+        if (q := again.get((p["backend"], p["layer"], p["op"], p["params"]))) and q["other"]:
+            p["recheck"] = (q["ours"], q["other"])
+    return again_path
+
+
+def write_layers(args):
+    json_path = Path(args.layers_json or Path(args.bench).with_suffix(".layers.json"))
+    command = [args.bench, "--benchmark_filter=BM_Layer_", f"--benchmark_min_time={args.min_time}",
+               f"--benchmark_repetitions={args.repetitions}",
+               f"--benchmark_out={json_path}", "--benchmark_out_format=json"]
+    env = dict(os.environ, BYTESTORE_BENCH_KEYS=str(args.layer_keys))
+    load_after = None
+    if not args.from_json:
+        print(f"  (with BYTESTORE_BENCH_KEYS={args.layer_keys})", flush=True)
+        load_after = run_bench(command, env)
+    results = json.loads(json_path.read_text())
+    context = results.get("context", {})
+    load_before = (context.get("load_avg") or [float("nan")])[0]
+    load = f"load average {load_before:.1f} at the start" + (
+        f" and {load_after:.1f} at the end" if load_after is not None else "")
+    pairs = layer_pairs(results)
+    rechecked = layer_recheck(args, pairs, env, json_path)
+    order = {"Prefix": 0, "Metrics": 1, "Compress": 2, "Encrypt": 3}
+    backends = {"Sqlite": 0, "Lmdb": 1}
+    pairs.sort(key=lambda p: (order.get(p["layer"], 9), backends.get(p["backend"], 9), p["op"],
+                              int(re.search(r"batch:(\d+)", p["params"]).group(1))
+                              if "batch:" in p["params"] else 0, p["params"]))
+    thin = [p for p in pairs if p["layer"] in ("Prefix", "Metrics")]
+    codec = [p for p in pairs if p["layer"] in ("Compress", "Encrypt")]
+    cache = [p for p in pairs if p["layer"] == "Cache"]
+    thin_table, thin_misses = layer_table(thin, "bare")
+    codec_table, codec_misses = layer_table(codec, "by hand")
+    cache_lines, cache_misses = cache_table(cache)
+    memory_table, memory_misses, bound = memory_lines(results, cache)
+    zstd = next((p["ours"].get("zstd_ratio") for p in codec if p["ours"].get("zstd_ratio")), None)
+    m = machine()
+    reproduce = "python3 tools/bench/run.py " + shlex.join(
+        [f"--bench={os.path.relpath(args.bench, ROOT)}", "--only=layers",
+         f"--layer-keys={args.layer_keys}", f"--min-time={args.min_time}",
+         f"--repetitions={args.repetitions}"])
+
+    def verdict(misses, n):
+        return (f"All {n} met." if not misses else
+                f"{n - len(misses)} of {n} met; **missed**: " + "; ".join(misses) + ".")
+
+    section = [
+        LAYERS_HEADING,
+        "",
+        "The layers (docs/LAYERS.md) against the store without them. Generated by "
+        "`tools/bench/run.py --only=layers`, which rewrites this section only.",
+        "",
+        f"- Date: {context.get('date', 'unknown')}; commit {commit()}.",
+        f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory']} memory, Linux {m['kernel']}; "
+        f"{load}.",
+        "- Reproduce (from the repository root, after building `bytestore-bench` and the plugins "
+        "in a release build):",
+        "",
+        "  ```sh",
+        f"  {reproduce}",
+        "  ```",
+        "",
+        "  which runs",
+        "",
+        "  ```sh",
+        f"  BYTESTORE_BENCH_KEYS={args.layer_keys} "
+        f"{shlex.join([os.path.relpath(args.bench, ROOT)] + command[1:-2])}",
+        "  ```",
+        "",
+        "  and runs each workload over its target once more "
+        f"({args.rerun_repetitions} repetitions, both sides back to back)"
+        + (f"; those results are in `{os.path.relpath(rechecked, ROOT)}`." if rechecked else "."),
+        "",
+        "### Settings",
+        "",
+        LAYER_SETTINGS.format(
+            keys=args.layer_keys, medium=min(args.layer_keys, 16384), reps=args.repetitions,
+            min_time=args.min_time, zstd_ratio=f"{zstd:.1f}" if zstd else "?",
+            written=int(bound["run_name"].split("entries_written:")[1].split("/")[0]) if bound else 0,
+            max_bytes_text=kib(bound["max_bytes"]) if bound and "max_bytes" in bound else "?",
+            overhead=int(bound["entry_overhead_stated"]) if bound and "entry_overhead_stated" in bound else 160),
+        "### Prefix and metrics against the bare store",
+        "",
+        f"Target: ratio ≤ {LAYER_TARGET:.2f} on SQLite and LMDB batches of 100 and 1,000 keys. "
+        + verdict(thin_misses, len(thin)),
+        "",
+        thin_table,
+        "",
+        "### Compress and encrypt against zstd and libsodium by hand",
+        "",
+        f"Target: the layer costs at most 10% beyond the codec called by hand and the bare store "
+        f"(ratio ≤ {LAYER_TARGET:.2f}). " + verdict(codec_misses, len(codec)),
+        "",
+        codec_table,
+        "",
+        "### Cache hit over Astra at 20 ms",
+        "",
+        f"Target: an mget of 100 cached keys at least {CACHE_SPEEDUP:.0f}× faster than the "
+        "uncached one, sending no request. " + verdict(cache_misses, len(cache)),
+        "",
+        cache_lines,
+        "",
+        "### Cache memory",
+        "",
+        "Target: memory under `max_bytes` (which counts the stated per-entry overhead): the "
+        "accounted bytes at most `max_bytes`, and the heap the cache takes at most what it "
+        "accounts. " + verdict(memory_misses, len(memory_table.splitlines()) - 2),
+        "",
+        memory_table,
+        "",
+        LAYER_BOUNDS,
+        "",
+    ]
+    head = Path(args.out).read_text() if Path(args.out).exists() else ""
+    at = head.find("\n" + LAYERS_HEADING + "\n")
+    if at >= 0:
+        head = head[:at]
+    Path(args.out).write_text(head.rstrip("\n") + "\n\n" + "\n".join(section))
+    print(f"wrote the Layers section of {args.out} from {json_path}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -446,14 +762,20 @@ def main():
     parser.add_argument("--astra-json", default=None,
                         help="where Astra's raw results go (default: beside the binary)")
     parser.add_argument("--astra-out", default=str(ROOT / "docs/BENCHMARKS-ASTRA.md"))
-    parser.add_argument("--only", choices=["engines", "astra"], default=None,
-                        help="run one of the two suites (default: both)")
+    parser.add_argument("--only", choices=["engines", "astra", "layers"], default=None,
+                        help="run one of the suites (default: all three)")
+    parser.add_argument("--layer-keys", type=int, default=100_000,
+                        help="keys of 100 B in each store of the layer benchmarks")
+    parser.add_argument("--layers-json", default=None,
+                        help="where the layer benchmarks' raw results go (default: beside the binary)")
     args = parser.parse_args()
 
-    if args.only != "engines":
+    if args.only in (None, "astra"):
         write_astra(args)
-    if args.only != "astra":
+    if args.only in (None, "engines"):
         write_engines(args)
+    if args.only in (None, "layers"):
+        write_layers(args)
 
 
 def write_engines(args):
@@ -532,7 +854,8 @@ def write_engines(args):
         if not backend_rows:
             continue
         page += [f"## {backend}", "", table(backend_rows), "", "What bounds it: " + BOUNDS[backend], ""]
-    Path(args.out).write_text("\n".join(page))
+    text = "\n".join(page)
+    Path(args.out).write_text(text + layers_section_of(args.out))
     print(f"wrote {args.out} from {json_path}")
 
 
