@@ -65,13 +65,9 @@ class CompressLayer {
   }
 
   void mset(std::span<const sdk::KeyValueView> pairs) {
-    std::vector<std::string> stored;
-    stored.reserve(pairs.size());
-    for (const auto& [key, value] : pairs) stored.push_back(compress::encode_value(value, encoding_));
-    std::vector<sdk::KeyValueView> encoded;
-    encoded.reserve(pairs.size());
-    for (std::size_t i = 0; i < pairs.size(); ++i) encoded.emplace_back(pairs[i].first, stored[i]);
-    inner_.mset(encoded);
+    inner_.mset_values(pairs, [&](std::string_view, std::string_view value) {
+      return compress::encode_value(value, encoding_);
+    });
   }
 
   void mdelete(std::span<const std::string_view> keys) { inner_.mdelete(keys); }

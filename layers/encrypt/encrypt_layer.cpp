@@ -64,13 +64,9 @@ class EncryptLayer {
   }
 
   void mset(std::span<const sdk::KeyValueView> pairs) {
-    std::vector<std::string> stored;
-    stored.reserve(pairs.size());
-    for (const auto& [key, value] : pairs) stored.push_back(encrypt::seal_value(keys_.front(), key, value));
-    std::vector<sdk::KeyValueView> sealed;
-    sealed.reserve(pairs.size());
-    for (std::size_t i = 0; i < pairs.size(); ++i) sealed.emplace_back(pairs[i].first, stored[i]);
-    inner_.mset(sealed);
+    inner_.mset_values(pairs, [&](std::string_view key, std::string_view value) {
+      return encrypt::seal_value(keys_.front(), key, value);
+    });
   }
 
   void mdelete(std::span<const std::string_view> keys) { inner_.mdelete(keys); }

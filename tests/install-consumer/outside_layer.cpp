@@ -37,11 +37,7 @@ class ReverseLayer {
     inner_.mget(keys, [&](std::size_t i, std::string_view value) { sink(i, turned(value)); });
   }
   void mset(std::span<const sdk::KeyValueView> pairs) {
-    std::vector<std::string> values;
-    for (const auto& [key, value] : pairs) values.push_back(turned(value));
-    std::vector<sdk::KeyValueView> stored;
-    for (std::size_t i = 0; i < pairs.size(); ++i) stored.emplace_back(pairs[i].first, values[i]);
-    inner_.mset(stored);
+    inner_.mset_values(pairs, [&](std::string_view, std::string_view value) { return turned(value); });
   }
   void mdelete(std::span<const std::string_view> keys) { inner_.mdelete(keys); }
 

@@ -175,6 +175,18 @@ class InnerStore {
     Failure error;
     check(t_->mset(t_->context, keys.data(), values.data(), pairs.size(), &error.c), error);
   }
+  // mset of each pair's key with stored_value(key, value) as its value:
+  // what a layer that changes values (compresses, encrypts) writes.
+  template <class StoredValue>
+  void mset_values(std::span<const KeyValueView> pairs, StoredValue&& stored_value) const {
+    std::vector<std::string> stored;
+    stored.reserve(pairs.size());
+    for (const auto& [key, value] : pairs) stored.push_back(stored_value(key, value));
+    std::vector<KeyValueView> written;
+    written.reserve(pairs.size());
+    for (std::size_t i = 0; i < pairs.size(); ++i) written.emplace_back(pairs[i].first, stored[i]);
+    mset(written);
+  }
   void mdelete(std::span<const std::string_view> keys) const {
     std::vector<bytestore_slice> k = slices(keys);
     Failure error;
