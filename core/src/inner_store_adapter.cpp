@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "plugin_store.h"
+
 namespace bytestore::internal {
 namespace {
 
@@ -32,6 +34,7 @@ int guarded(bytestore_error* error, Body&& body) noexcept {
 }
 
 ByteStore& store_of(void* context) { return static_cast<InnerStoreAdapter*>(context)->store(); }
+const PluginInstance* plugin_of(void* context) { return static_cast<InnerStoreAdapter*>(context)->plugin(); }
 
 std::vector<std::string> strings(const bytestore_slice* slices, std::size_t count) {
   std::vector<std::string> out;
@@ -50,6 +53,8 @@ struct InnerCursor {
 
 InnerStoreAdapter::InnerStoreAdapter(std::shared_ptr<ByteStore> store, std::string store_name)
     : store_(std::move(store)), store_name_(std::move(store_name)) {
+  if (const auto* plugin_store = dynamic_cast<const PluginStore*>(store_.get()))
+    plugin_ = plugin_store->instance();
   const Capabilities caps = store_->capabilities();
   table_.struct_size = sizeof(bytestore_inner_store);
   table_.store_name = {store_name_.data(), store_name_.size()};
@@ -63,6 +68,10 @@ InnerStoreAdapter::InnerStoreAdapter(std::shared_ptr<ByteStore> store, std::stri
   table_.mget = [](void* context, const bytestore_slice* keys, std::size_t count,
                    bytestore_value_sink sink, void* sink_context, bytestore_error* error) {
     return guarded(error, [&] {
+      if (const PluginInstance* plugin = plugin_of(context)) {
+        plugin->mget({keys, count}, sink, sink_context);
+        return;
+      }
       const auto values = store_of(context).mget(strings(keys, count));
       for (std::size_t i = 0; i < values.size(); ++i)
         if (values[i]) sink(sink_context, i, values[i]->data(), values[i]->size());
@@ -71,6 +80,10 @@ InnerStoreAdapter::InnerStoreAdapter(std::shared_ptr<ByteStore> store, std::stri
   table_.mset = [](void* context, const bytestore_slice* keys, const bytestore_slice* values,
                    std::size_t count, bytestore_error* error) {
     return guarded(error, [&] {
+      if (const PluginInstance* plugin = plugin_of(context)) {
+        plugin->mset({keys, count}, {values, count});
+        return;
+      }
       std::vector<KeyValue> pairs;
       pairs.reserve(count);
       for (std::size_t i = 0; i < count; ++i)
@@ -81,7 +94,13 @@ InnerStoreAdapter::InnerStoreAdapter(std::shared_ptr<ByteStore> store, std::stri
   };
   table_.mdelete = [](void* context, const bytestore_slice* keys, std::size_t count,
                       bytestore_error* error) {
-    return guarded(error, [&] { store_of(context).mdelete(strings(keys, count)); });
+    return guarded(error, [&] {
+      if (const PluginInstance* plugin = plugin_of(context)) {
+        plugin->mdelete({keys, count});
+        return;
+      }
+      store_of(context).mdelete(strings(keys, count));
+    });
   };
   table_.cursor_open = [](void* context, bytestore_slice prefix, bytestore_inner_cursor** out,
                           bytestore_error* error) {

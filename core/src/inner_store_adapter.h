@@ -12,6 +12,8 @@
 
 namespace bytestore::internal {
 
+class PluginInstance;
+
 class InnerStoreAdapter {
  public:
   // `store_name`: the store's name in config, told to the layer.
@@ -26,9 +28,13 @@ class InnerStoreAdapter {
   // Valid as long as this adapter.
   const bytestore_inner_store* table() const { return &table_; }
   ByteStore& store() const { return *store_; }
+  const PluginInstance* plugin() const { return plugin_.get(); }
 
  private:
   std::shared_ptr<ByteStore> store_;
+  // The plugin instance behind store_, when it is one (always, from
+  // config): calls then pass the layer's slices straight on, uncopied.
+  std::shared_ptr<const PluginInstance> plugin_;
   std::string store_name_;
   std::vector<std::pair<std::string, std::shared_ptr<InnerStoreAdapter>>> option_stores_;
   std::vector<bytestore_named_store> named_;  // views of option_stores_

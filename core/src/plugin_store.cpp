@@ -243,6 +243,44 @@ void PluginInstance::mdelete(std::span<const std::string> keys) const {
   check(table_.mdelete(handle_, k.data(), keys.size(), &error.c), error.message);
 }
 
+namespace {
+
+std::string_view view(const bytestore_slice& s) { return {s.data, s.size}; }
+
+}  // namespace
+
+void PluginInstance::mget(std::span<const bytestore_slice> keys, bytestore_value_sink sink,
+                          void* context) const {
+  check_request(label_, [&] {
+    for (const bytestore_slice& k : keys) check_key(view(k), capabilities_);
+  });
+  if (keys.empty()) return;
+  ErrorCapture error;
+  const PluginCallScope scope = call_scope("mget");
+  check(table_.mget(handle_, keys.data(), keys.size(), sink, context, &error.c), error.message);
+}
+
+void PluginInstance::mset(std::span<const bytestore_slice> keys,
+                          std::span<const bytestore_slice> values) const {
+  check_request(label_, [&] {
+    for (std::size_t i = 0; i < keys.size(); ++i) check_pair(view(keys[i]), values[i].size, capabilities_);
+  });
+  if (keys.empty()) return;
+  ErrorCapture error;
+  const PluginCallScope scope = call_scope("mset");
+  check(table_.mset(handle_, keys.data(), values.data(), keys.size(), &error.c), error.message);
+}
+
+void PluginInstance::mdelete(std::span<const bytestore_slice> keys) const {
+  check_request(label_, [&] {
+    for (const bytestore_slice& k : keys) check_key(view(k), capabilities_);
+  });
+  if (keys.empty()) return;
+  ErrorCapture error;
+  const PluginCallScope scope = call_scope("mdelete");
+  check(table_.mdelete(handle_, keys.data(), keys.size(), &error.c), error.message);
+}
+
 // A listing through the plugin's cursor; holds the instance open.
 class PluginKeyCursor final : public KeyCursor {
  public:

@@ -49,6 +49,11 @@ class PluginInstance {
   std::vector<std::optional<Bytes>> mget(std::span<const std::string> keys) const;
   void mset(std::span<const KeyValue> pairs) const;
   void mdelete(std::span<const std::string> keys) const;
+  // The same calls on the ABI's slices, checked the same way but with no
+  // copies: how a layer reaches the plugin beneath it. `sink` must not throw.
+  void mget(std::span<const bytestore_slice> keys, bytestore_value_sink sink, void* context) const;
+  void mset(std::span<const bytestore_slice> keys, std::span<const bytestore_slice> values) const;
+  void mdelete(std::span<const bytestore_slice> keys) const;
   static std::unique_ptr<KeyCursor> scan(std::shared_ptr<const PluginInstance> self,
                                          std::string_view prefix);
   // The plugin's own async calls; only when capabilities().native_async.
@@ -95,6 +100,7 @@ class PluginStore final : public ByteStore {
   void mdelete(std::span<const std::string> keys) override;
   std::unique_ptr<KeyCursor> scan(std::string_view prefix) override;
   Capabilities capabilities() const override { return instance_->capabilities(); }
+  const std::shared_ptr<const PluginInstance>& instance() const { return instance_; }
   bool compact() override { return instance_->compact(); }
 
   // Async calls hold the instance, not the store: the store may be

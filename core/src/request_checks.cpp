@@ -21,16 +21,17 @@ void check_keys(std::span<const std::string> keys, const Capabilities& caps) {
   for (const std::string& key : keys) check_key(key, caps);
 }
 
+void check_pair(std::string_view key, std::size_t value_bytes, const Capabilities& caps) {
+  check_key(key, caps);
+  if (value_bytes > caps.max_value_bytes)
+    throw Error(Errc::limit_exceeded, "value of " + std::to_string(value_bytes) + " bytes for key " +
+                                          quote_key(key) + " exceeds the " +
+                                          std::to_string(caps.max_value_bytes) +
+                                          "-byte limit of this backend");
+}
+
 void check_pairs(std::span<const KeyValue> pairs, const Capabilities& caps) {
-  for (const auto& [key, value] : pairs) {
-    check_key(key, caps);
-    if (value.size() > caps.max_value_bytes)
-      throw Error(Errc::limit_exceeded, "value of " + std::to_string(value.size()) +
-                                            " bytes for key " + quote_key(key) +
-                                            " exceeds the " +
-                                            std::to_string(caps.max_value_bytes) +
-                                            "-byte limit of this backend");
-  }
+  for (const auto& [key, value] : pairs) check_pair(key, value.size(), caps);
 }
 
 }  // namespace bytestore::internal

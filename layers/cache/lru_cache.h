@@ -21,8 +21,10 @@ class LruCache final : public CacheTier {
  public:
   using Clock = std::chrono::steady_clock;
   // What one entry costs beyond its key and value: the list node, the map
-  // node and their bookkeeping, rounded up (measured with glibc on x86-64).
-  static constexpr std::size_t kEntryOverhead = 160;
+  // node, its share of the bucket array and the allocator's rounding,
+  // rounded up from what the benchmark measured with glibc on x86-64
+  // (172 to 214 bytes, docs/BENCHMARKS.md).
+  static constexpr std::size_t kEntryOverhead = 224;
 
   LruCache(std::size_t max_bytes, std::optional<Clock::duration> ttl);
 

@@ -57,6 +57,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <new>
 #include <optional>
@@ -158,11 +159,25 @@ class InnerStore {
   template <class Found>
   void mget(std::span<const std::string_view> keys, Found&& found) const {
     std::vector<bytestore_slice> k = slices(keys);
+    // The sink runs inside the store beneath: what `found` throws is kept
+    // and thrown here, after that store's call has returned.
+    struct Sink {
+      std::remove_reference_t<Found>& found;
+      std::exception_ptr failure;
+    } state{found, nullptr};
     auto sink = [](void* self, std::size_t index, const char* data, std::size_t size) {
-      (*static_cast<std::remove_reference_t<Found>*>(self))(index, std::string_view(data, size));
+      auto& s = *static_cast<Sink*>(self);
+      if (s.failure) return;
+      try {
+        s.found(index, std::string_view(data, size));
+      } catch (...) {
+        s.failure = std::current_exception();
+      }
     };
     Failure error;
-    check(t_->mget(t_->context, k.data(), k.size(), sink, const_cast<void*>(static_cast<const void*>(&found)), &error.c), error);
+    const int code = t_->mget(t_->context, k.data(), k.size(), sink, &state, &error.c);
+    if (state.failure) std::rethrow_exception(state.failure);
+    check(code, error);
   }
   void mset(std::span<const KeyValueView> pairs) const {
     std::vector<bytestore_slice> keys, values;
@@ -232,12 +247,24 @@ class InnerStore {
     // Calls each(key) for the next page's keys; false once nothing follows.
     template <class Each>
     bool next(Each&& each) {
+      struct Sink {
+        std::remove_reference_t<Each>& each;
+        std::exception_ptr failure;
+      } state{each, nullptr};
       auto sink = [](void* self, const char* data, std::size_t size) {
-        (*static_cast<std::remove_reference_t<Each>*>(self))(std::string_view(data, size));
+        auto& s = *static_cast<Sink*>(self);
+        if (s.failure) return;
+        try {
+          s.each(std::string_view(data, size));
+        } catch (...) {
+          s.failure = std::current_exception();
+        }
       };
       int has_more = 0;
       Failure error;
-      check(table_->cursor_next(cursor_, sink, const_cast<void*>(static_cast<const void*>(&each)), &has_more, &error.c), error);
+      const int code = table_->cursor_next(cursor_, sink, &state, &has_more, &error.c);
+      if (state.failure) std::rethrow_exception(state.failure);
+      check(code, error);
       return has_more != 0;
     }
 
