@@ -476,8 +476,8 @@ What bounds it:
 
 - **A layer reaches the plugin beneath through the ABI's own slices**
   (`core/src/inner_store_adapter.cpp` calls the inner `PluginInstance`
-  on the layer's `bytestore_slice` arrays): no copy of a key or value is
-  made between the layer and the store beneath; the host checks the keys
+  on the layer's `bytestore_slice` arrays): keys and values a layer
+  writes are not copied on the way down, and the host checks the keys
   again at each level. What is left is what the layer does itself
   (prefix prepends to every key; metrics reads the clock twice and adds
   a few atomics per call) and one more pass through the C ABI. An earlier
@@ -485,6 +485,13 @@ What bounds it:
   measured 1.1 to 1.3x on LMDB batches of 4 KiB values and 2 to 5x on
   batches of 1,000 (glibc gave the freed copies back to the kernel and
   faulted them in again on the next call).
+- **Values read are copied once, in the layer's SDK** (`InnerStore::mget`),
+  before the layer works on them: a layer's work (decrypting, say) must
+  not run inside the store beneath's sink, where that store may hold its
+  lock (with the memory backend, readers doing a layer's work under its
+  shared lock starved its writers). The tables above were measured just
+  before that copy was added (commit 6e914bf); reads through a layer now
+  pay one `memcpy` per found value more, to be measured again.
 - **compress and encrypt** do the codec's work exactly as by hand
   (`ZSTD_compress`/`ZSTD_decompress`, one libsodium call per value), so
   they sit near 1.0; a write builds each stored value once, as the

@@ -159,25 +159,26 @@ class InnerStore {
   template <class Found>
   void mget(std::span<const std::string_view> keys, Found&& found) const {
     std::vector<bytestore_slice> k = slices(keys);
-    // The sink runs inside the store beneath: what `found` throws is kept
-    // and thrown here, after that store's call has returned.
-    struct Sink {
-      std::remove_reference_t<Found>& found;
-      std::exception_ptr failure;
-    } state{found, nullptr};
+    // The sink runs inside the store beneath, perhaps under its lock: it
+    // only copies each value out, and `found` (a layer's real work, such
+    // as decrypting) runs after that store's call has returned.
+    struct Copies {
+      std::vector<std::pair<std::size_t, std::string>> values;
+      bool failed = false;  // out of memory: nothing may be thrown from the sink
+    } copies;
     auto sink = [](void* self, std::size_t index, const char* data, std::size_t size) {
-      auto& s = *static_cast<Sink*>(self);
-      if (s.failure) return;
+      auto& out = *static_cast<Copies*>(self);
+      if (out.failed) return;
       try {
-        s.found(index, std::string_view(data, size));
+        out.values.emplace_back(index, std::string(data, size));
       } catch (...) {
-        s.failure = std::current_exception();
+        out.failed = true;
       }
     };
     Failure error;
-    const int code = t_->mget(t_->context, k.data(), k.size(), sink, &state, &error.c);
-    if (state.failure) std::rethrow_exception(state.failure);
-    check(code, error);
+    check(t_->mget(t_->context, k.data(), k.size(), sink, &copies, &error.c), error);
+    if (copies.failed) throw Error(Errc::internal, "out of memory copying values from the store beneath");
+    for (const auto& [index, value] : copies.values) found(index, std::string_view(value));
   }
   void mset(std::span<const KeyValueView> pairs) const {
     std::vector<bytestore_slice> keys, values;
