@@ -113,7 +113,7 @@ class MetricsLayer {
   void mget(std::span<const std::string_view> keys, const sdk::ValueSink& sink) {
     std::uint64_t bytes = 0;
     measured(Op::mget, keys.size(), [&] {
-      inner_.mget(keys, [&](std::size_t i, std::string_view value) {
+      inner_.mget_forwarded(keys, [&](std::size_t i, std::string_view value) {
         bytes += value.size();
         sink(i, value);
       });

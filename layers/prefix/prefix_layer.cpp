@@ -47,7 +47,7 @@ class PrefixLayer {
 
   void mget(std::span<const std::string_view> keys, const sdk::ValueSink& sink) {
     const Prefixed prefixed(prefix_, keys);
-    inner_.mget(prefixed.views, [&](std::size_t i, std::string_view value) { sink(i, value); });
+    inner_.mget_forwarded(prefixed.views, [&](std::size_t i, std::string_view value) { sink(i, value); });
   }
 
   void mset(std::span<const sdk::KeyValueView> pairs) {

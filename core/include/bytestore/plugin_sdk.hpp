@@ -180,6 +180,31 @@ class InnerStore {
     if (copies.failed) throw Error(Errc::internal, "out of memory copying values from the store beneath");
     for (const auto& [index, value] : copies.values) found(index, std::string_view(value));
   }
+  // mget for a layer that hands each value straight on unchanged (prefix,
+  // metrics): `found` runs inside the store beneath, as the host's own
+  // sink would over the bare store, so the values are never copied twice.
+  // What `found` throws is kept and thrown after that store returns.
+  template <class Found>
+  void mget_forwarded(std::span<const std::string_view> keys, Found&& found) const {
+    std::vector<bytestore_slice> k = slices(keys);
+    struct Sink {
+      std::remove_reference_t<Found>& found;
+      std::exception_ptr failure;
+    } state{found, nullptr};
+    auto sink = [](void* self, std::size_t index, const char* data, std::size_t size) {
+      auto& s = *static_cast<Sink*>(self);
+      if (s.failure) return;
+      try {
+        s.found(index, std::string_view(data, size));
+      } catch (...) {
+        s.failure = std::current_exception();
+      }
+    };
+    Failure error;
+    const int code = t_->mget(t_->context, k.data(), k.size(), sink, &state, &error.c);
+    if (state.failure) std::rethrow_exception(state.failure);
+    check(code, error);
+  }
   void mset(std::span<const KeyValueView> pairs) const {
     std::vector<bytestore_slice> keys, values;
     keys.reserve(pairs.size());
