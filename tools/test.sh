@@ -50,6 +50,9 @@ env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-confo
 # A layer built outside the tree, over an installed one, is a store too.
 env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-conformance \
   --config build/consumer/outside.yaml --store layered --gtest_brief=1
+# The installed files backend, on a fresh root.
+env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-conformance \
+  --config build/consumer/outside.yaml --store files --gtest_brief=1
 
 if ((quick)); then
   step "quick run: sanitizer builds skipped"
@@ -67,14 +70,16 @@ configure build/tsan "${sanitized[@]}" -DBYTESTORE_SANITIZE=thread
 ninja -C build/tsan bytestore-conformance bytestore-core-tests bytestore-soak-tests \
   bytestore-memory bytestore-sqlite bytestore-lmdb bytestore-astra bytestore-data-api-server \
   astra-conformance-harness bytestore-testkit bytestore-noentry bytestore-newabi bytestore-crashing \
-  bytestore-prefix bytestore-retry bytestore-cache bytestore-metrics bytestore-compress bytestore-encrypt
+  bytestore-prefix bytestore-retry bytestore-cache bytestore-metrics bytestore-compress bytestore-encrypt \
+  bytestore-files
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   ctest --test-dir build/tsan --output-on-failure -j2 -L concurrency
 
 step "fuzzing: each target for ${BYTESTORE_FUZZ_SECONDS:-20}s from its seed corpus"
 CC=clang-14 CXX=clang++-14 configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DBYTESTORE_FUZZ=ON -DBYTESTORE_BUILD_TESTS=OFF -DBYTESTORE_FUZZ_SECONDS="${BYTESTORE_FUZZ_SECONDS:-20}"
-ninja -C build/fuzz config_fuzzer options_fuzzer astra_response_fuzzer bytestore-memory compress_value_fuzzer encrypt_value_fuzzer
+ninja -C build/fuzz config_fuzzer options_fuzzer astra_response_fuzzer bytestore-memory compress_value_fuzzer encrypt_value_fuzzer \
+  files_key_path_fuzzer
 ctest --test-dir build/fuzz --output-on-failure -L fuzz
 
 step "all passed"

@@ -132,6 +132,22 @@ int main() {
   local.reset();
   std::filesystem::remove_all(dir);
 
+  // The files backend: LangChain's keys at root/KEY, any other key too,
+  // and the directories a delete empties gone.
+  const std::filesystem::path files_root = std::filesystem::temp_directory_path() / "bytestore-consumer-files";
+  std::filesystem::remove_all(files_root);
+  {
+    auto files = bytestore::open_yaml("stores: {f: {backend: files, root: '" + files_root.string() + "'}}\n", "f");
+    files->mset({{"emb/doc.1", "vector"}, {"any key/\xc3\xbc", "w"}});
+    std::string text;
+    std::getline(std::ifstream(files_root / "emb" / "doc.1"), text);
+    CHECK(text == "vector");
+    CHECK(files->mget({"any key/\xc3\xbc"})[0] == "w");
+    files->mdelete({"emb/doc.1", "any key/\xc3\xbc"});
+    CHECK(std::filesystem::is_empty(files_root));
+  }
+  std::filesystem::remove_all(files_root);
+
   std::cout << "consumer: the installed package keeps its promises\n";
   return 0;
 }

@@ -18,6 +18,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +27,7 @@ TARGETS = {  # backend -> (target for batches of 100+ keys, target for single ke
     "Sqlite": (1.10, 1.25),
     "Lmdb": (1.10, 1.25),
     "Memory": (2.0, None),
+    "Files": (1.15, None),
 }
 
 SETTINGS = """\
@@ -797,8 +799,11 @@ def main():
     parser.add_argument("--astra-json", default=None,
                         help="where Astra's raw results go (default: beside the binary)")
     parser.add_argument("--astra-out", default=str(ROOT / "docs/BENCHMARKS-ASTRA.md"))
-    parser.add_argument("--only", choices=["engines", "astra", "layers"], default=None,
-                        help="run one of the suites (default: all three)")
+    parser.add_argument("--only", choices=["engines", "astra", "layers", "files"], default=None,
+                        help="run one of the suites (default: all four)")
+    parser.add_argument("--files-json", default=None,
+                        help="where the files benchmarks' raw results go (default: beside the binary)")
+    parser.add_argument("--files-out", default=str(ROOT / "docs/BENCHMARKS-FILES.md"))
     parser.add_argument("--layer-keys", type=int, default=100_000,
                         help="keys of 100 B in each store of the layer benchmarks")
     parser.add_argument("--layers-json", default=None,
@@ -811,6 +816,103 @@ def main():
         write_engines(args)
     if args.only in (None, "layers"):
         write_layers(args)
+    if args.only in (None, "files"):
+        write_files(args)
+
+
+FILES_BOUNDS = """\
+What bounds it:
+
+- **Writes** are the same system calls on both sides: create a temporary
+  file in the key's directory, write, close, rename over the key's file
+  (with `sync: full`, `fdatasync` of each file and one `fsync` of each
+  directory the batch touched). The backend adds, per batch, one open and
+  `flock` of the root (the shared lock a conversion of a file into a
+  directory excludes), and per key one `openat2` of the key's directory
+  (`RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS`: no link followed, nothing
+  outside the root) where the hand-written side lets the kernel resolve
+  the path twice. With `sync: full` the disk's flushes dominate both.
+- **Reads** are one `openat2` (the hand-written side: one `openat`),
+  `fstat`, `pread`, `close`, and the copy into the caller's value, as by
+  hand; the rest is the full stack (config, plugin, C ABI)."""
+
+
+def scratch_fs():
+    """The file system (and mount options) the benchmarks' stores live on."""
+    where = os.environ.get("BYTESTORE_BENCH_DIR") or tempfile.gettempdir()
+    try:
+        out = subprocess.run(["findmnt", "-n", "-o", "FSTYPE,OPTIONS", "-T", where],
+                             capture_output=True, text=True, check=True).stdout.split()
+        return f"{out[0]} ({out[1]})" if len(out) > 1 else "an unknown file system"
+    except (OSError, subprocess.CalledProcessError, IndexError):
+        return "an unknown file system"
+
+
+def write_files(args):
+    json_path = Path(args.files_json or (args.from_json if args.only == "files" else None)
+                     or Path(args.bench).with_suffix(".files.json"))
+    command = [args.bench, "--benchmark_filter=BM_Files_", f"--benchmark_min_time={args.min_time}",
+               f"--benchmark_repetitions={args.repetitions}",
+               f"--benchmark_out={json_path}", "--benchmark_out_format=json"]
+    env = dict(os.environ)
+    env.pop("BYTESTORE_BENCH_KEYS", None)  # the 4 KiB set at its full 16,384 keys
+    load_after = None
+    if not args.from_json:
+        load_after = run_bench(command, env)
+    results = json.loads(json_path.read_text())
+    context = results.get("context", {})
+    load_before = (context.get("load_avg") or [float("nan")])[0]
+    load = f"load average {load_before:.1f} at the start" + (
+        f" and {load_after:.1f} at the end" if load_after is not None else "")
+    all_rows = rows(results)
+    recheck_args = argparse.Namespace(**{**vars(args), "json": str(json_path),
+                                         "from_json": str(json_path) if args.from_json else None})
+    rechecked = recheck(recheck_args, all_rows, env)
+    targeted = [r for r in all_rows if target_of(r) is not None]
+    met = [r for r in targeted
+           if (w := ratio(r["full"], r["raw"], "real_time")) is not None
+           and (w <= target_of(r) or ((a := recheck_ratio(r)) is not None and a <= target_of(r)))]
+    m = machine()
+    reproduce = "python3 tools/bench/run.py " + shlex.join(
+        [f"--bench={os.path.relpath(args.bench, ROOT)}", "--only=files",
+         f"--min-time={args.min_time}", f"--repetitions={args.repetitions}"])
+    page = [
+        "# Benchmarks: the files backend against POSIX by hand",
+        "",
+        "The `files` backend (backends/files) through the full stack against the same "
+        "temporary-file-and-rename written by hand with POSIX calls, back to back in one "
+        "process. **Ratio = ByteStore time / by-hand time.** Generated by "
+        "`tools/bench/run.py --only=files`; do not edit by hand.",
+        "",
+        f"- Date: {context.get('date', 'unknown')}; commit {commit()}.",
+        f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory']} memory, Linux {m['kernel']}; "
+        f"{load}; the stores on {scratch_fs()}.",
+        "- Reproduce (from the repository root, after building `bytestore-bench` and the plugins "
+        "in a release build):",
+        "",
+        "  ```sh",
+        f"  {reproduce}",
+        "  ```",
+        "",
+        f"  which runs `{shlex.join([os.path.relpath(args.bench, ROOT)] + command[1:-2])}`, and "
+        f"each workload over its target once more ({args.rerun_repetitions} repetitions, both "
+        "sides back to back)"
+        + (f"; those results are in `{os.path.relpath(rechecked, ROOT)}`." if rechecked else "."),
+        "- Each side holds 16,384 keys of 4 KiB in 100 directories (`m00/` to `m99/`, the 4 KiB "
+        "set of tools/bench/workload.cpp); reads pick keys at random, writes overwrite random "
+        "keys with values of the same size. Reads with `sync: none`; writes with both settings, "
+        "the same policy on both sides.",
+        "",
+        f"Target: ratio ≤ {TARGETS['Files'][0]:.2f} on mset and mget of 100 and 1,000 keys. "
+        f"{len(met)} of {len(targeted)} met.",
+        "",
+        table(all_rows),
+        "",
+        FILES_BOUNDS,
+        "",
+    ]
+    Path(args.files_out).write_text("\n".join(page))
+    print(f"wrote {args.files_out} from {json_path}")
 
 
 def write_engines(args):
