@@ -113,6 +113,12 @@ void Statement::bind(int index, std::string_view bytes) {
   if (rc != SQLITE_OK) throw connection_.error(rc, "cannot bind a value for");
 }
 
+void Statement::bind_text(int index, std::string_view text) {
+  const char* data = text.empty() ? kNoBytes : text.data();
+  const int rc = sqlite3_bind_text64(statement_, index, data, text.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK) throw connection_.error(rc, "cannot bind a value for");
+}
+
 void Statement::bind(int index, std::int64_t value) {
   const int rc = sqlite3_bind_int64(statement_, index, value);
   if (rc != SQLITE_OK) throw connection_.error(rc, "cannot bind a value for");

@@ -73,6 +73,8 @@ class Statement {
   // Binds `bytes` as a BLOB; an empty one stays an empty BLOB, never NULL.
   void bind(int index, std::string_view bytes);
   void bind(int index, std::int64_t value);
+  // Binds `text` as TEXT (UTF-8), for columns other programs read as strings.
+  void bind_text(int index, std::string_view text);
 
   // Runs to the next row: true when one is ready, false when done.
   // `doing` names the attempt in an error ("cannot commit to").

@@ -19,8 +19,9 @@ bool PrefixCursor::next(const sdk::KeySink& sink) {
                                     : (end_ ? sql_->list_from_below : sql_->list_from);
   auto connection = pool_->acquire();
   Statement page(*connection, sql);
-  page.bind(1, start_);
-  if (end_) page.bind(2, *end_);
+  sql_->bind_scope(page);
+  sql_->bind_key(page, 1, start_);
+  if (end_) sql_->bind_key(page, 2, *end_);
   page.bind(3, page_size_);
   std::int64_t rows = 0;
   std::string last;

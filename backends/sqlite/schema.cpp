@@ -44,12 +44,14 @@ void check_table_name(std::string_view table) {
                                   "not starting with a digit");
 }
 
-void prepare_database(Connection& connection, const std::string& table, bool in_memory,
+void prepare_database(Connection& connection, const TableLayout& layout, bool in_memory,
                       bool read_only) {
+  const std::string& table = layout.table;
   // Reading the header first makes a damaged or foreign file fail here,
-  // as corruption naming the path.
+  // as corruption naming the path. LangChain's table lives in files of
+  // other programs, whose user_version is theirs.
   std::int64_t version = format_version(connection);
-  check_format_version(version, connection.path());
+  if (!layout.langchain) check_format_version(version, connection.path());
   if (!in_memory && !read_only) connection.execute_when_unlocked("PRAGMA journal_mode = WAL");
   const bool exists = has_table(connection, table);
   if (read_only) {
@@ -58,9 +60,23 @@ void prepare_database(Connection& connection, const std::string& table, bool in_
                                     ", and a read_only store cannot create it");
     return;
   }
-  if (exists && version == kFormatVersion) return;
+  if (exists && (layout.langchain || version == kFormatVersion)) return;
 
   Transaction setup(connection, Transaction::Kind::write);
+  if (layout.langchain) {
+    // What SQLAlchemy's create_all() makes for SQLStore's model on SQLite.
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS langchain_key_value_stores (namespace VARCHAR NOT NULL, "
+        "\"key\" VARCHAR NOT NULL, value BLOB NOT NULL, PRIMARY KEY (namespace, \"key\"))");
+    connection.execute(
+        "CREATE INDEX IF NOT EXISTS ix_langchain_key_value_stores_namespace ON "
+        "langchain_key_value_stores (namespace)");
+    connection.execute(
+        "CREATE INDEX IF NOT EXISTS ix_langchain_key_value_stores_key ON "
+        "langchain_key_value_stores (\"key\")");
+    setup.commit();
+    return;
+  }
   // Another process may have set the file up while this one waited.
   version = format_version(connection);
   check_format_version(version, connection.path());
@@ -72,18 +88,35 @@ void prepare_database(Connection& connection, const std::string& table, bool in_
   setup.commit();
 }
 
-TableSql::TableSql(const std::string& table) {
-  const std::string quoted = "\"" + table + "\"";
-  get = "SELECT value FROM " + quoted + " WHERE key = ?1";
-  put = "INSERT INTO " + quoted +
-        " (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-  erase = "DELETE FROM " + quoted + " WHERE key = ?1";
-  const std::string list = "SELECT key FROM " + quoted + " WHERE key ";
+TableSql::TableSql(const TableLayout& layout) : text_keys_(layout.langchain), ns_(layout.ns) {
+  const std::string quoted = "\"" + layout.table + "\"";
+  // LangChain's table holds every namespace: each statement names this one.
+  const std::string scope = layout.langchain ? "namespace = ?9 AND " : "";
+  get = "SELECT value FROM " + quoted + " WHERE " + scope + "key = ?1";
+  put = layout.langchain
+            ? "INSERT INTO " + quoted +
+                  " (namespace, key, value) VALUES (?9, ?1, ?2) ON CONFLICT (namespace, key) DO "
+                  "UPDATE SET value = excluded.value"
+            : "INSERT INTO " + quoted +
+                  " (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+  erase = "DELETE FROM " + quoted + " WHERE " + scope + "key = ?1";
+  const std::string list = "SELECT key FROM " + quoted + " WHERE " + scope + "key ";
   const std::string order = " ORDER BY key LIMIT ?3";
   list_from = list + ">= ?1" + order;
   list_from_below = list + ">= ?1 AND key < ?2" + order;
   list_after = list + "> ?1" + order;
   list_after_below = list + "> ?1 AND key < ?2" + order;
+}
+
+void TableSql::bind_key(Statement& statement, int index, std::string_view key) const {
+  if (text_keys_)
+    statement.bind_text(index, key);
+  else
+    statement.bind(index, key);
+}
+
+void TableSql::bind_scope(Statement& statement) const {
+  if (text_keys_) statement.bind_text(9, ns_);
 }
 
 }  // namespace bytestore::sqlite

@@ -17,15 +17,38 @@ inline constexpr std::int64_t kFormatVersion = 1;
 // can be spliced into SQL.
 void check_table_name(std::string_view table);
 
+// Which table a store keeps its pairs in, and how.
+//   bytestore: `table` (key BLOB PRIMARY KEY, value BLOB), WITHOUT ROWID.
+//   langchain: LangChain's SQLStore table, as SQLAlchemy creates it on
+//              SQLite: langchain_key_value_stores(namespace VARCHAR, key
+//              VARCHAR, value BLOB, PRIMARY KEY (namespace, key)) and an
+//              index on each of namespace and key; the store is the rows
+//              of one namespace, keys stored as TEXT as Python's str.
+struct TableLayout {
+  std::string table;
+  bool langchain = false;
+  std::string ns;  // the namespace, langchain only
+};
+
+inline constexpr const char* kLangChainTable = "langchain_key_value_stores";
+
 // Refuses a file of a newer format, switches a writable file to WAL, and
-// creates the table (recording the format version) if it is missing.
-void prepare_database(Connection& connection, const std::string& table, bool in_memory,
+// creates the table (recording the format version; LangChain's table
+// leaves the file's user_version alone) if it is missing.
+void prepare_database(Connection& connection, const TableLayout& layout, bool in_memory,
                       bool read_only);
 
-// The SQL of every statement run on one table. Keys are bound as BLOBs,
-// so comparisons are memcmp: byte order, NULs included.
+// The SQL of every statement run on one table. Keys are bound as BLOBs
+// (TEXT in LangChain's table), so comparisons are memcmp: byte order,
+// NULs included.
 struct TableSql {
-  explicit TableSql(const std::string& table);
+  explicit TableSql(const TableLayout& layout);
+
+  // Binds a key at `index` as the layout stores keys.
+  void bind_key(Statement& statement, int index, std::string_view key) const;
+  // Binds what bounds every statement to this store's rows (the namespace,
+  // ?9) where the layout has one.
+  void bind_scope(Statement& statement) const;
 
   std::string get;     // ?1 key -> value
   std::string put;     // ?1 key, ?2 value
@@ -36,6 +59,10 @@ struct TableSql {
   std::string list_from_below;
   std::string list_after;
   std::string list_after_below;
+
+ private:
+  bool text_keys_ = false;
+  std::string ns_;
 };
 
 }  // namespace bytestore::sqlite

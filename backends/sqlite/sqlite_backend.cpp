@@ -51,9 +51,23 @@ ConnectionSettings settings_of(const SqliteOptions& options) {
   return settings;
 }
 
+TableLayout layout_of(const SqliteOptions& options) {
+  if (options.layout == Layout::langchain) return {kLangChainTable, true, options.namespace_};
+  return {options.table, false, {}};
+}
+
 void check_sqlite_options(const SqliteOptions& options) {
   if (options.path.empty()) throw Error(Errc::config, "option 'path' must not be empty");
   check_table_name(options.table);
+  if (options.layout == Layout::langchain) {
+    if (options.namespace_.empty())
+      throw Error(Errc::config, "option 'namespace' is required with layout: langchain (SQLStore's namespace)");
+    if (options.table != kDefaultTable)
+      throw Error(Errc::config, "option 'table' cannot be set with layout: langchain, whose table is "
+                                "langchain_key_value_stores");
+  } else if (!options.namespace_.empty()) {
+    throw Error(Errc::config, "option 'namespace' needs layout: langchain");
+  }
   if (options.page_size < 1 || options.page_size > INT_MAX)
     throw Error(Errc::config, "option 'page_size' must be between 1 and " + std::to_string(INT_MAX));
   if (options.busy_timeout.count() > INT_MAX)
@@ -105,14 +119,15 @@ class SqliteBackend {
     // One connection for ":memory:": each connection would open its own database.
     pool_ = std::make_shared<ConnectionPool>(settings_of(options),
                                              in_memory ? 1 : options.connections);
-    sql_ = std::make_shared<const TableSql>(options.table);
+    const TableLayout layout = layout_of(options);
+    sql_ = std::make_shared<const TableSql>(layout);
 
     auto connection = pool_->acquire();
     if (!options.read_only && sqlite3_db_readonly(connection->handle(), "main") == 1)
       throw Error(Errc::io, options.path +
                                 " is not writable (check its permissions and those of its "
                                 "directory), or set read_only: true to read it");
-    prepare_database(*connection, options.table, in_memory, options.read_only);
+    prepare_database(*connection, layout, in_memory, options.read_only);
 
     capabilities_ = kDefaultCapabilities;
     const auto length_limit =
@@ -135,8 +150,9 @@ class SqliteBackend {
     if (keys.size() > 1) snapshot.emplace(*connection, Transaction::Kind::read);
     {
       Statement get(*connection, sql_->get);
+      sql_->bind_scope(get);
       for (std::size_t i : order) {
-        get.bind(1, keys[i]);
+        sql_->bind_key(get, 1, keys[i]);
         if (get.step()) sink(i, get.bytes(0));
         get.reset();
       }
@@ -151,8 +167,9 @@ class SqliteBackend {
     Transaction batch(*connection, Transaction::Kind::write);
     {
       Statement put(*connection, sql_->put);
+      sql_->bind_scope(put);
       for (const auto& [key, value] : pairs) {
-        put.bind(1, key);
+        sql_->bind_key(put, 1, key);
         put.bind(2, value);
         put.step();
         put.reset();
@@ -168,8 +185,9 @@ class SqliteBackend {
     Transaction batch(*connection, Transaction::Kind::write);
     {
       Statement erase(*connection, sql_->erase);
+      sql_->bind_scope(erase);
       for (std::string_view key : keys) {
-        erase.bind(1, key);
+        sql_->bind_key(erase, 1, key);
         erase.step();
         erase.reset();
       }

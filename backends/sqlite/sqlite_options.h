@@ -15,9 +15,18 @@ namespace bytestore::sqlite {
 enum class Synchronous { full, normal, off };
 BOOST_DESCRIBE_ENUM(Synchronous, full, normal, off)
 
+// Which table the pairs live in: bytestore's own (`table`), or the one
+// LangChain's SQLStore shares between namespaces (schema.h).
+enum class Layout { bytestore, langchain };
+BOOST_DESCRIBE_ENUM(Layout, bytestore, langchain)
+
+inline constexpr const char* kDefaultTable = "bytestore";
+
 struct SqliteOptions {
   std::string path;
-  std::string table = "bytestore";
+  std::string table = kDefaultTable;
+  Layout layout = Layout::bytestore;
+  std::string namespace_;
   Synchronous synchronous = Synchronous::full;
   sdk::Duration busy_timeout{5000};
   std::uint64_t page_size = 1000;
@@ -33,6 +42,12 @@ struct SqliteOptions {
       sdk::OptionDoc{"table",
                      "Table holding the pairs, [A-Za-z_][A-Za-z0-9_]*. Several stores may share "
                      "one file through different tables."},
+      sdk::OptionDoc{"layout",
+                     "bytestore: the table `table` of (key, value); langchain: LangChain "
+                     "SQLStore's table langchain_key_value_stores, shared by namespaces."},
+      sdk::OptionDoc{"namespace",
+                     "With layout: langchain (required there): SQLStore's namespace; the store "
+                     "reads and writes only its rows."},
       sdk::OptionDoc{"synchronous",
                      "full | normal | off (PRAGMA synchronous). full survives power loss; with "
                      "WAL, normal loses nothing on a killed process, only possibly the last "
@@ -48,6 +63,7 @@ struct SqliteOptions {
   };
 };
 BOOST_DESCRIBE_STRUCT(SqliteOptions, (),
-                      (path, table, synchronous, busy_timeout, page_size, read_only, connections))
+                      (path, table, layout, namespace_, synchronous, busy_timeout, page_size, read_only,
+                       connections))
 
 }  // namespace bytestore::sqlite
