@@ -71,7 +71,7 @@ ninja -C build/tsan bytestore-conformance bytestore-core-tests bytestore-soak-te
   bytestore-memory bytestore-sqlite bytestore-lmdb bytestore-astra bytestore-data-api-server \
   astra-conformance-harness bytestore-testkit bytestore-noentry bytestore-newabi bytestore-crashing \
   bytestore-prefix bytestore-retry bytestore-cache bytestore-metrics bytestore-compress bytestore-encrypt \
-  bytestore-files
+  bytestore-files bytestore-postgres postgres-conformance-harness
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   ctest --test-dir build/tsan --output-on-failure -j2 -L concurrency
 

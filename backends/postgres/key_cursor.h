@@ -1,0 +1,30 @@
+// A listing of the keys under a prefix, a page at a time: each page one
+// statement that resumes after the last key sent (keyset paging on the
+// primary key), so a listing holds no connection or snapshot between pages.
+#pragma once
+
+#include <bytestore/plugin_sdk.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "connection_pool.h"
+
+namespace bytestore::postgres {
+
+class KeyCursor final : public sdk::Cursor {
+ public:
+  KeyCursor(std::shared_ptr<ConnectionPool> pool, std::string_view prefix, std::uint64_t page_size);
+  bool next(const sdk::KeySink& sink) override;
+
+ private:
+  std::shared_ptr<ConnectionPool> pool_;
+  std::string start_;               // the prefix, then the last key sent
+  std::optional<std::string> end_;  // the first key past the prefix
+  std::uint64_t page_size_;
+  bool started_ = false;
+  bool done_ = false;
+};
+
+}  // namespace bytestore::postgres
