@@ -13,6 +13,8 @@ namespace bytestore::postgres {
 
 inline constexpr unsigned kByteaOid = 17;
 inline constexpr unsigned kByteaArrayOid = 1001;
+inline constexpr unsigned kTextOid = 25;
+inline constexpr unsigned kTextArrayOid = 1009;
 
 class BinaryArray {
  public:

@@ -8,16 +8,6 @@
 namespace bytestore::postgres {
 namespace {
 
-// The smallest byte string above every string starting with `prefix`,
-// nullopt when none is (empty, or all 0xFF).
-std::optional<std::string> successor(std::string_view prefix) {
-  std::string bound(prefix);
-  while (!bound.empty() && static_cast<unsigned char>(bound.back()) == 0xFF) bound.pop_back();
-  if (bound.empty()) return std::nullopt;
-  bound.back() = static_cast<char>(static_cast<unsigned char>(bound.back()) + 1);
-  return bound;
-}
-
 std::string int8_bytes(std::uint64_t v) {
   std::string out(8, '\0');
   for (int i = 7; i >= 0; --i, v >>= 8) out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xFF);
@@ -26,14 +16,24 @@ std::string int8_bytes(std::uint64_t v) {
 
 }  // namespace
 
-KeyCursor::KeyCursor(std::shared_ptr<ConnectionPool> pool, std::string_view prefix, std::uint64_t page_size)
-    : pool_(std::move(pool)), start_(prefix), end_(successor(prefix)), page_size_(page_size) {}
+KeyCursor::KeyCursor(std::shared_ptr<ConnectionPool> pool, std::optional<std::string> scope, std::string start,
+                     std::optional<std::string> end, std::uint64_t page_size)
+    : pool_(std::move(pool)), scope_(std::move(scope)), start_(std::move(start)), end_(std::move(end)),
+      page_size_(page_size) {}
+
+std::unique_ptr<KeyCursor> KeyCursor::empty() {
+  auto cursor = std::make_unique<KeyCursor>(nullptr, std::nullopt, std::string(), std::nullopt, 1);
+  cursor->done_ = true;
+  return cursor;
+}
 
 bool KeyCursor::next(const sdk::KeySink& sink) {
   if (done_) return false;
   const std::string limit = int8_bytes(page_size_);
   const std::string name = std::string(started_ ? "list_after" : "list_from") + (end_ ? "_below" : "");
-  std::vector<std::string_view> params = {start_};
+  std::vector<std::string_view> params;
+  if (scope_) params.push_back(*scope_);
+  params.push_back(start_);
   if (end_) params.push_back(*end_);
   params.push_back(limit);
   // The page is read whole before any key is handed on, so a retried page

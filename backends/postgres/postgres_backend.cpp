@@ -14,6 +14,7 @@
 #include "binary_array.h"
 #include "connection_pool.h"
 #include "key_cursor.h"
+#include "key_range.h"
 #include "postgres_options.h"
 #include "settings.h"
 #include "table_sql.h"
@@ -44,6 +45,15 @@ class PostgresBackend {
 
   static void check_options(const Options& options) {
     check_table_name(options.table);
+    if (options.layout == Layout::langchain) {
+      if (options.namespace_.empty())
+        throw Error(Errc::config, "option 'namespace' is required with layout: langchain (SQLStore's namespace)");
+      if (options.table != kDefaultTable)
+        throw Error(Errc::config, "option 'table' cannot be set with layout: langchain, whose table is "
+                                  "langchain_key_value_stores");
+    } else if (!options.namespace_.empty()) {
+      throw Error(Errc::config, "option 'namespace' needs layout: langchain");
+    }
     if (options.connections < 1 || options.connections > kMaxConnections)
       throw Error(Errc::config, "option 'connections' must be between 1 and " + std::to_string(kMaxConnections));
     if (options.statement_timeout.count() < 1 || options.statement_timeout.count() > INT_MAX)
@@ -55,10 +65,14 @@ class PostgresBackend {
     connect_settings(options);  // the URL parses
   }
 
-  explicit PostgresBackend(const Options& options) : page_size_(options.page_size) {
+  explicit PostgresBackend(const Options& options)
+      : page_size_(options.page_size),
+        layout_{options.layout == Layout::langchain ? kLangChainTable : options.table,
+                options.layout == Layout::langchain, true} {
+    if (layout_.langchain) scope_ = options.namespace_;
     const ConnectSettings settings = connect_settings(options);
     prepare_table(settings, options);
-    pool_ = std::make_shared<ConnectionPool>(settings, table_statements(options.table), options.connections,
+    pool_ = std::make_shared<ConnectionPool>(settings, table_statements(layout_), options.connections,
                                              options.max_retries);
   }
 
@@ -67,10 +81,12 @@ class PostgresBackend {
   void mget(std::span<const std::string_view> keys, const sdk::ValueSink& sink) {
     // Each distinct key once; an answer goes to every place it was asked.
     std::unordered_map<std::string_view, std::vector<std::size_t>> places;
-    for (std::size_t i = 0; i < keys.size(); ++i) places[keys[i]].push_back(i);
-    BinaryArray wanted(kByteaOid, places.size());
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      if (storable(keys[i])) places[keys[i]].push_back(i);
+    if (places.empty()) return;
+    BinaryArray wanted(key_oid(), places.size());
     for (const auto& [key, at] : places) wanted.add(key);
-    const Result rows = pool_->run([&](Connection& c) { return c.run("get", {wanted.bytes()}); });
+    const Result rows = pool_->run([&](Connection& c) { return c.run("get", scoped({wanted.bytes()})); });
     for (int r = 0; r < PQntuples(rows.get()); ++r) {
       const std::string_view key(PQgetvalue(rows.get(), r, 0), static_cast<std::size_t>(PQgetlength(rows.get(), r, 0)));
       const std::string_view value(PQgetvalue(rows.get(), r, 1), static_cast<std::size_t>(PQgetlength(rows.get(), r, 1)));
@@ -82,7 +98,12 @@ class PostgresBackend {
   void mset(std::span<const sdk::KeyValueView> pairs) {
     // A key repeated in the batch keeps its last value: one row per key.
     std::unordered_map<std::string_view, std::size_t> last;
-    for (std::size_t i = 0; i < pairs.size(); ++i) last[pairs[i].first] = i;
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      if (!storable(pairs[i].first))
+        throw Error(Errc::invalid_argument,
+                    "LangChain's table keeps keys as PostgreSQL text, which cannot hold a NUL byte");
+      last[pairs[i].first] = i;
+    }
     std::vector<std::size_t> order;
     order.reserve(last.size());
     for (std::size_t i = 0; i < pairs.size(); ++i)
@@ -96,7 +117,7 @@ class PostgresBackend {
         bytes += pairs[order[end]].first.size() + pairs[order[end]].second.size();
         ++end;
       }
-      BinaryArray keys(kByteaOid, end - begin), values(kByteaOid, end - begin);
+      BinaryArray keys(key_oid(), end - begin), values(kByteaOid, end - begin);
       for (std::size_t j = begin; j < end; ++j) {
         keys.add(pairs[order[j]].first);
         values.add(pairs[order[j]].second);
@@ -105,47 +126,74 @@ class PostgresBackend {
       begin = end;
     }
     pool_->run([&](Connection& c) {
-      if (statements.size() == 1) return void(c.run("put", {statements[0].first, statements[0].second}));
+      if (statements.size() == 1) return void(c.run("put", scoped({statements[0].first, statements[0].second})));
       c.execute("BEGIN");
-      for (const auto& [keys, values] : statements) c.run("put", {keys, values});
+      for (const auto& [keys, values] : statements) c.run("put", scoped({keys, values}));
       c.execute("COMMIT");
     });
   }
 
   void mdelete(std::span<const std::string_view> keys) {
-    BinaryArray gone(kByteaOid, keys.size());
-    for (std::string_view key : keys) gone.add(key);
-    pool_->run([&](Connection& c) { c.run("erase", {gone.bytes()}); });
+    std::vector<std::string_view> storable_keys;
+    for (std::string_view key : keys)
+      if (storable(key)) storable_keys.push_back(key);
+    if (storable_keys.empty()) return;
+    BinaryArray gone(key_oid(), storable_keys.size());
+    for (std::string_view key : storable_keys) gone.add(key);
+    pool_->run([&](Connection& c) { c.run("erase", scoped({gone.bytes()})); });
   }
 
   std::unique_ptr<sdk::Cursor> scan(std::string_view prefix) {
-    return std::make_unique<KeyCursor>(pool_, prefix, page_size_);
+    if (!storable(prefix)) return KeyCursor::empty();  // no key holds a NUL
+    return std::make_unique<KeyCursor>(pool_, scope_, std::string(prefix),
+                                       layout_.langchain ? code_point_successor(prefix) : byte_successor(prefix),
+                                       page_size_);
   }
 
  private:
+  // LangChain's keys are text: a NUL byte cannot be one.
+  bool storable(std::string_view key) const {
+    return !layout_.langchain || key.find('\0') == std::string_view::npos;
+  }
+  unsigned key_oid() const { return layout_.langchain ? kTextOid : kByteaOid; }
+  // The namespace first, in LangChain's layout.
+  std::vector<std::string_view> scoped(std::vector<std::string_view> params) const {
+    if (scope_) params.insert(params.begin(), *scope_);
+    return params;
+  }
+
   // Creates the table (setup_mode: sync) or checks it is there (off), on
-  // a connection of its own: statements cannot be prepared before.
-  static void prepare_table(const ConnectSettings& settings, const Options& options) {
+  // a connection of its own: statements cannot be prepared before. Reads
+  // whether LangChain's key column sorts as bytes.
+  void prepare_table(const ConnectSettings& settings, const Options& options) {
     ConnectionPool setup(settings, {}, 1, options.max_retries);
     setup.run([&](Connection& c) {
       if (options.setup_mode == SetupMode::sync) {
-        try {
-          c.execute(create_table_sql(options.table));
-        } catch (const Error& e) {
-          // Two processes creating the table at once: one wins (23505).
-          if (std::string_view(e.what()).find("23505") == std::string_view::npos) throw;
+        for (const std::string& ddl : create_table_sql(layout_)) {
+          try {
+            c.execute(ddl);
+          } catch (const Error& e) {
+            // Two processes creating the table at once: one wins (23505).
+            if (std::string_view(e.what()).find("23505") == std::string_view::npos) throw;
+          }
         }
-        return;
+      } else {
+        const Result found = c.execute("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+                                       "AND tablename = '" + layout_.table + "'");
+        if (PQntuples(found.get()) == 0)
+          throw Error(Errc::config, "table \"" + layout_.table + "\" does not exist in postgres " + setup.shown() +
+                                        ", and setup_mode: off never creates it");
       }
-      const Result found = c.execute("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
-                                     "tablename = '" + options.table + "'");
-      if (PQntuples(found.get()) == 0)
-        throw Error(Errc::config, "table \"" + options.table + "\" does not exist in postgres " + setup.shown() +
-                                      ", and setup_mode: off never creates it");
+      if (layout_.langchain) {
+        const Result ordered = c.execute(kKeyCollationSql);
+        layout_.byte_ordered = PQntuples(ordered.get()) == 1 && std::string_view(PQgetvalue(ordered.get(), 0, 0)) == "t";
+      }
     });
   }
 
   std::uint64_t page_size_;
+  TableLayout layout_;
+  std::optional<std::string> scope_;  // the namespace, in LangChain's layout
   std::shared_ptr<ConnectionPool> pool_;
 };
 

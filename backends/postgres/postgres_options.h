@@ -13,11 +13,20 @@ namespace bytestore::postgres {
 enum class SetupMode { sync, off };
 BOOST_DESCRIBE_ENUM(SetupMode, sync, off)
 
+// Which table the pairs live in: bytestore's own (`table`), or the one
+// LangChain's SQLStore shares between namespaces.
+enum class Layout { bytestore, langchain };
+BOOST_DESCRIBE_ENUM(Layout, bytestore, langchain)
+
+inline constexpr const char* kDefaultTable = "bytestore";
+
 struct PostgresOptions {
   std::string url;
   std::string password;
-  std::string table = "bytestore";
+  std::string table = kDefaultTable;
   SetupMode setup_mode = SetupMode::sync;
+  Layout layout = Layout::bytestore;
+  std::string namespace_;
   std::uint64_t connections = 4;
   sdk::Duration statement_timeout{30000};
   sdk::Duration connect_timeout{10000};
@@ -36,6 +45,13 @@ struct PostgresOptions {
       sdk::OptionDoc{"setup_mode",
                      "sync: create the table if it is missing; off: never run DDL, and fail "
                      "clearly when the table is missing."},
+      sdk::OptionDoc{"layout",
+                     "bytestore: the table `table` (key bytea PRIMARY KEY, value bytea); "
+                     "langchain: LangChain SQLStore's table langchain_key_value_stores, shared "
+                     "by namespaces."},
+      sdk::OptionDoc{"namespace",
+                     "With layout: langchain (required there): SQLStore's namespace; the store "
+                     "reads and writes only its rows."},
       sdk::OptionDoc{"connections", "Most connections kept open (1 to 64); calls wait for a free one."},
       sdk::OptionDoc{"statement_timeout",
                      "The server cancels a statement running longer (`unavailable`, saying so)."},
@@ -47,7 +63,7 @@ struct PostgresOptions {
   };
 };
 BOOST_DESCRIBE_STRUCT(PostgresOptions, (),
-                      (url, password, table, setup_mode, connections, statement_timeout, connect_timeout,
+                      (url, password, table, setup_mode, layout, namespace_, connections, statement_timeout, connect_timeout,
                        max_retries, page_size))
 
 }  // namespace bytestore::postgres

@@ -6,11 +6,14 @@
 #include <gmock/gmock.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
+#include <sstream>
 #include <memory>
 #include <thread>
 
 #include "local_postgres.h"
+#include "subprocess.h"
 
 namespace bytestore::postgres {
 namespace {
@@ -173,6 +176,101 @@ TEST(Postgres, EveryBatchIsOneTransaction) {
   // A repeated key ends with its last value, in one statement.
   store->mset({{"r", "1"}, {"s", "x"}, {"r", "2"}});
   EXPECT_EQ(store->mget({"r", "s", "r"}), (std::vector<std::optional<Bytes>>{"2", "x", "2"}));
+}
+
+std::unique_ptr<ByteStore> open_namespace(const std::string& ns) {
+  return open_yaml("stores: {s: {backend: postgres, url: '" + server->url() + "', password: '" +
+                   LocalPostgres::kPassword + "', layout: langchain, namespace: '" + ns + "'}}\n", "s");
+}
+
+std::string hex(std::string_view bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) (out += digits[c >> 4]) += digits[c & 15];
+  return out;
+}
+
+// LangChain's SQLStore(namespace=`ns`) on the server, as
+// tests/support/langchain_sql_store.py does it with psycopg2.
+std::vector<std::string> sql_store(const std::string& ns, std::vector<std::string> args, const std::string& input = {}) {
+  args.insert(args.begin(), {"/usr/bin/python3", BYTESTORE_LANGCHAIN_SQL_STORE_SCRIPT, server->url_with_password(), ns});
+  const auto run = bytestore::testing::run_program(args, input);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  std::vector<std::string> lines;
+  std::istringstream in(run.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> sorted_keys(ByteStore& store, std::string_view prefix = {}) {
+  std::vector<std::string> keys;
+  for (const std::string& key : store.yield_keys(prefix)) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+TEST(PostgresLangChain, WhatSqlStoreWritesThisBackendReadsAndTheOtherWay) {
+  sql_store("docs", {"create"});
+  sql_store("docs", {"write"}, "doc/1\t" + hex("one") + "\ndoc/2\t" + hex(std::string("\0\xff", 2)) + "\nnaïve\t\n");
+  sql_store("other", {"write"}, "doc/1\t" + hex("not yours") + "\n");
+  auto store = open_namespace("docs");
+  EXPECT_THAT(store->mget({"doc/1", "doc/2", "naïve", "missing"}),
+              ::testing::ElementsAre("one", std::string("\0\xff", 2), "", std::nullopt));
+  EXPECT_THAT(sorted_keys(*store), ::testing::ElementsAre("doc/1", "doc/2", "naïve"));
+  EXPECT_THAT(sorted_keys(*store, "doc/"), ::testing::ElementsAre("doc/1", "doc/2"));
+  store->mset({{"doc/1", "ONE"}, {"doc/3", "three"}});
+  store->mdelete({"doc/2"});
+  EXPECT_THAT(sql_store("docs", {"read"}, "doc/1\ndoc/2\ndoc/3\n"),
+              ::testing::ElementsAre("doc/1\t" + hex("ONE"), "doc/2\t-", "doc/3\t" + hex("three")));
+  std::vector<std::string> listed = sql_store("docs", {"list"});
+  std::sort(listed.begin(), listed.end());
+  EXPECT_THAT(listed, ::testing::ElementsAre("doc/1", "doc/3", "naïve"));
+  // The other namespace's row was never seen or touched.
+  EXPECT_THAT(sql_store("other", {"read"}, "doc/1\ndoc/3\n"),
+              ::testing::ElementsAre("doc/1\t" + hex("not yours"), "doc/3\t-"));
+  EXPECT_THAT(sorted_keys(*open_namespace("other")), ::testing::ElementsAre("doc/1"));
+  sql_store("docs", {"delete"}, "doc/3\n");
+  EXPECT_EQ(store->mget({"doc/3"})[0], std::nullopt);
+  // SQLStore's table as SQLAlchemy makes it, and the listing on its key.
+  EXPECT_THAT(sql_store("docs", {"schema"}),
+              ::testing::ElementsAre("column namespace character varying nullable=NO",
+                                     "column key character varying nullable=NO", "column value bytea nullable=NO",
+                                     "index ix_langchain_key_value_stores_key",
+                                     "index ix_langchain_key_value_stores_namespace",
+                                     "index langchain_key_value_stores_pkey"));
+  Raw raw;
+  const std::string plan = raw.text(
+      "EXPLAIN SELECT key FROM langchain_key_value_stores WHERE namespace = 'docs' AND key >= 'doc/' AND "
+      "key < 'doc0' ORDER BY key LIMIT 1000");
+  EXPECT_THAT(plan, HasSubstr("langchain_key_value_stores_pkey"));
+}
+
+TEST(PostgresLangChain, ItCreatesSqlStoresTableAndListsMultiByteKeysByCodePoint) {
+  Raw raw;
+  raw.text("DROP TABLE IF EXISTS langchain_key_value_stores");
+  auto store = open_namespace("n");
+  EXPECT_THAT(sql_store("n", {"schema"}),
+              ::testing::Contains("index ix_langchain_key_value_stores_namespace"));
+  const std::vector<std::string> keys = {"caf\xc3\xa9/1", "caf\xc3\xa9/2", "cafe", "\xe6\x97\xa5\xe6\x9c\xac",
+                                         "\xf0\x9f\x98\x80x", "a\x7f", "a\x7f\x7f", "b", "\xf4\x8f\xbf\xbfz"};
+  std::vector<KeyValue> pairs;
+  for (const std::string& key : keys) pairs.emplace_back(key, key);
+  store->mset(pairs);
+  EXPECT_THAT(sorted_keys(*store, "caf\xc3\xa9"), ::testing::ElementsAre("caf\xc3\xa9/1", "caf\xc3\xa9/2"));
+  EXPECT_THAT(sorted_keys(*store, "\xe6\x97\xa5"), ::testing::ElementsAre("\xe6\x97\xa5\xe6\x9c\xac"));
+  EXPECT_THAT(sorted_keys(*store, "\xf0\x9f\x98\x80"), ::testing::ElementsAre("\xf0\x9f\x98\x80x"));
+  EXPECT_THAT(sorted_keys(*store, "a\x7f"), ::testing::ElementsAre("a\x7f", "a\x7f\x7f"));
+  EXPECT_THAT(sorted_keys(*store, "\xf4\x8f\xbf\xbf"), ::testing::ElementsAre("\xf4\x8f\xbf\xbfz"));
+  // A NUL cannot be in PostgreSQL text: refused before anything is sent.
+  try {
+    store->mset({{"fine", "1"}, {std::string("n\0l", 3), "2"}});
+    ADD_FAILURE() << "a NUL key was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::invalid_argument);
+    EXPECT_THAT(e.what(), HasSubstr("NUL"));
+  }
+  EXPECT_EQ(store->mget({"fine", std::string("n\0l", 3)}), (std::vector<std::optional<Bytes>>{std::nullopt, std::nullopt}));
+  EXPECT_THAT(sorted_keys(*store, std::string("n\0", 2)), ::testing::ElementsAre());
 }
 
 }  // namespace
