@@ -44,6 +44,11 @@ Error connect_error(PGconn* conn, const std::string& shown) {
       text.find("no password supplied") != std::string::npos ||
       text.find("authentication failed") != std::string::npos)
     return Error(Errc::unauthorized, message);
+  // TLS that cannot be set up will not come up by trying again.
+  if (text.find("certificate") != std::string::npos || text.find("SSL") != std::string::npos)
+    return Error(Errc::unavailable, message +
+                                        "; check sslmode and sslrootcert in the url (the CA that signed "
+                                        "the server's certificate)");
   return Error(Errc::unavailable, message + " " + std::string(kRetryMarker));
 }
 

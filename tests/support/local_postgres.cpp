@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "local_data_api_server.h"
 #include "subprocess.h"
 
 namespace bytestore::testing {
@@ -36,6 +37,14 @@ int free_port() {
   return ntohs(address.sin_port);
 }
 
+// Gives `path` to the user the server runs as.
+void give_to_server_user(const std::string& path) {
+  if (::geteuid() != 0) return;
+  const passwd* user = ::getpwnam("postgres");
+  if (!user) throw std::runtime_error("no user 'postgres' to run the server as");
+  if (::chown(path.c_str(), user->pw_uid, user->pw_gid) != 0) throw std::runtime_error("chown failed: " + path);
+}
+
 // `argv` as the postgres user when this process is root.
 std::vector<std::string> as_server_user(std::vector<std::string> argv) {
   if (::geteuid() != 0) return argv;
@@ -45,26 +54,26 @@ std::vector<std::string> as_server_user(std::vector<std::string> argv) {
 
 }  // namespace
 
-LocalPostgres::LocalPostgres() {
+LocalPostgres::LocalPostgres(const TestCertificate* tls) : tls_(tls != nullptr) {
   if (!fs::exists(std::string(kBin) + "postgres"))
     throw std::runtime_error(std::string("PostgreSQL 15 is not installed (") + kBin +
                              "postgres); run tools/install-deps.sh");
   std::string pattern = (fs::temp_directory_path() / "bytestore-pg-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
-  if (::geteuid() == 0) {
-    const passwd* user = ::getpwnam("postgres");
-    if (!user) throw std::runtime_error("no user 'postgres' to run the server as");
-    if (::chown(dir_.c_str(), user->pw_uid, user->pw_gid) != 0) throw std::runtime_error("chown failed");
-  }
+  give_to_server_user(dir_);
   fs::permissions(dir_, fs::perms::owner_all);
   {
     std::ofstream(dir_ + "/password") << kPassword << "\n";
   }
-  if (::geteuid() == 0) {
-    const passwd* user = ::getpwnam("postgres");
-    if (::chown((dir_ + "/password").c_str(), user->pw_uid, user->pw_gid) != 0)
-      throw std::runtime_error("chown failed");
+  give_to_server_user(dir_ + "/password");
+  if (tls) {
+    // The server refuses a key others can read.
+    fs::copy_file(tls->cert_file(), dir_ + "/server.crt");
+    fs::copy_file(tls->key_file(), dir_ + "/server.key");
+    fs::permissions(dir_ + "/server.key", fs::perms::owner_read | fs::perms::owner_write);
+    give_to_server_user(dir_ + "/server.crt");
+    give_to_server_user(dir_ + "/server.key");
   }
   const Finished init = run_program(as_server_user(
       {std::string(kBin) + "initdb", "-D", dir_ + "/data", "-U", kUser, "--pwfile=" + dir_ + "/password",
@@ -94,10 +103,14 @@ std::string LocalPostgres::url_with_password() const {
 }
 
 void LocalPostgres::start() {
-  const std::vector<std::string> argv = as_server_user(
-      {std::string(kBin) + "postgres", "-D", dir_ + "/data", "-p", std::to_string(port_), "-k", dir_,
-       "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=100",
-       "-c", "logging_collector=off"});
+  std::vector<std::string> server = {
+      std::string(kBin) + "postgres", "-D", dir_ + "/data", "-p", std::to_string(port_), "-k", dir_,
+      "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=100",
+      "-c", "logging_collector=off"};
+  if (tls_)
+    server.insert(server.end(), {"-c", "ssl=on", "-c", "ssl_cert_file=" + dir_ + "/server.crt", "-c",
+                                 "ssl_key_file=" + dir_ + "/server.key"});
+  const std::vector<std::string> argv = as_server_user(server);
   runner_ = ::fork();
   if (runner_ < 0) throw std::runtime_error("fork failed");
   if (runner_ == 0) {

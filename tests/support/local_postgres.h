@@ -11,6 +11,8 @@
 
 namespace bytestore::testing {
 
+class TestCertificate;
+
 class LocalPostgres {
  public:
   static constexpr const char* kUser = "bytestore";
@@ -19,8 +21,9 @@ class LocalPostgres {
 
   // initdb (C locale, UTF-8; `kUser` the superuser with `kPassword`;
   // connections over TCP need the password, scram-sha-256) and start.
-  // Throws std::runtime_error saying what failed.
-  LocalPostgres();
+  // With `tls`, the server also serves TLS (ssl=on) with that
+  // certificate. Throws std::runtime_error saying what failed.
+  explicit LocalPostgres(const TestCertificate* tls = nullptr);
   ~LocalPostgres();  // fast shutdown, then removes the cluster
   LocalPostgres(const LocalPostgres&) = delete;
   LocalPostgres& operator=(const LocalPostgres&) = delete;
@@ -41,6 +44,7 @@ class LocalPostgres {
   void wait_until_stopped(pid_t pid);
 
   std::string dir_;
+  bool tls_ = false;
   int port_ = 0;
   pid_t runner_ = -1;  // the process start() spawned (runuser or postgres)
 };

@@ -6,12 +6,18 @@
 #include <gmock/gmock.h>
 #include <libpq-fe.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <map>
 #include <atomic>
 #include <sstream>
 #include <memory>
 #include <thread>
 
+#include "killed_writer.h"
+#include "local_data_api_server.h"
 #include "local_postgres.h"
 #include "subprocess.h"
 
@@ -271,6 +277,84 @@ TEST(PostgresLangChain, ItCreatesSqlStoresTableAndListsMultiByteKeysByCodePoint)
   }
   EXPECT_EQ(store->mget({"fine", std::string("n\0l", 3)}), (std::vector<std::optional<Bytes>>{std::nullopt, std::nullopt}));
   EXPECT_THAT(sorted_keys(*store, std::string("n\0", 2)), ::testing::ElementsAre());
+}
+
+TEST(Postgres, TlsWithVerifyFullAndACertificateTheTestMakes) {
+  const bytestore::testing::TestCertificate certificate, other;
+  LocalPostgres secure(&certificate);
+  auto url = [&](const std::string& ca) {
+    return "postgresql://" + std::string(LocalPostgres::kUser) + "@localhost:" + std::to_string(secure.port()) +
+           "/postgres?sslmode=verify-full&sslrootcert=" + ca;
+  };
+  auto store = open_yaml("stores: {s: {backend: postgres, url: '" + url(certificate.cert_file()) + "', password: '" +
+                             LocalPostgres::kPassword + "', max_retries: 0}}\n", "s");
+  store->mset({{"k", "over tls"}});
+  EXPECT_EQ(store->mget({"k"})[0], "over tls");
+  const Error untrusted = error_of([&] {
+    open_yaml("stores: {s: {backend: postgres, url: '" + url(other.cert_file()) + "', password: '" +
+              LocalPostgres::kPassword + "'}}\n", "s");
+  });
+  EXPECT_EQ(untrusted.code(), Errc::unavailable) << untrusted.what();
+  EXPECT_THAT(untrusted.what(), HasSubstr("sslrootcert"));
+  EXPECT_THAT(untrusted.what(), Not(HasSubstr(LocalPostgres::kPassword)));
+}
+
+TEST(Postgres, AKilledWriterLeavesEveryBatchWholeOrAbsent) {
+  auto reader = open_table("crash");
+  int torn = 0, acknowledged = 0;
+  for (int iteration = 0; iteration < 10; ++iteration) {
+    const auto writer = bytestore::testing::kill_writer(
+        1 + iteration % 3, std::chrono::microseconds(iteration * 3000), [&](const bytestore::testing::Acknowledge& ack) {
+          auto store = open_table("crash");
+          for (int batch = 0;; ++batch) {
+            std::vector<KeyValue> pairs;
+            for (int k = 0; k < 200; ++k)
+              pairs.emplace_back(std::to_string(iteration) + "/" + std::to_string(batch) + "/" + std::to_string(k),
+                                 std::string(4096, static_cast<char>('a' + batch % 26)));
+            store->mset(pairs);
+            ack(batch);
+          }
+        });
+    ASSERT_TRUE(writer.killed) << writer.exit_code;
+    std::map<int, int> per_batch;
+    for (const std::string& key : reader->yield_keys(std::to_string(iteration) + "/"))
+      ++per_batch[std::stoi(key.substr(key.find('/') + 1))];
+    for (int b = 0; b <= writer.last_acknowledged; ++b) EXPECT_EQ(per_batch[b], 200) << "acknowledged batch " << b;
+    for (const auto& [b, n] : per_batch) torn += n != 200;
+    acknowledged += writer.last_acknowledged + 1;
+  }
+  std::printf("10 kills: %d batches acknowledged, %d torn\n", acknowledged, torn);
+  EXPECT_EQ(torn, 0);
+}
+
+TEST(Postgres, TwoProcessesShareOneTable) {
+  std::vector<pid_t> children;
+  for (int w = 0; w < 2; ++w) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      int code = 0;
+      try {
+        auto store = open_table("shared");
+        for (int round = 0; round < 100; ++round)
+          store->mset({{"w" + std::to_string(w) + "/" + std::to_string(round), "v"}, {"both", std::to_string(w)}});
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "writer %d: %s\n", w, e.what());
+        code = 1;
+      }
+      ::_exit(code);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  auto store = open_table("shared");
+  EXPECT_EQ(sorted_keys(*store, "w0/").size(), 100u);
+  EXPECT_EQ(sorted_keys(*store, "w1/").size(), 100u);
+  EXPECT_THAT(store->mget({"both"})[0], ::testing::AnyOf(std::optional<Bytes>("0"), std::optional<Bytes>("1")));
 }
 
 }  // namespace
