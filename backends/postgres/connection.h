@@ -46,6 +46,8 @@ class Connection {
 
   // Whether the connection is still usable (false after it was lost).
   bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+  // For the async loop, which drives it with libpq's non-blocking calls.
+  PGconn* raw() const { return conn_; }
   const std::string& shown() const { return shown_; }
 
  private:

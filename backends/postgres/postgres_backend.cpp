@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "async_loop.h"
 #include "binary_array.h"
 #include "connection_pool.h"
 #include "key_cursor.h"
@@ -41,7 +42,7 @@ class PostgresBackend {
   static constexpr const char* kVersion = BYTESTORE_PLUGIN_VERSION;
   static constexpr const char* kDescription =
       "PostgreSQL table through libpq: persistent, atomic batches, ordered keys, shared by services.";
-  static constexpr Capabilities kDefaultCapabilities{kMaxKeyBytes, kMaxValueBytes, true, true, true, false};
+  static constexpr Capabilities kDefaultCapabilities{kMaxKeyBytes, kMaxValueBytes, true, true, true, true};
 
   static void check_options(const Options& options) {
     check_table_name(options.table);
@@ -65,6 +66,15 @@ class PostgresBackend {
     connect_settings(options);  // the URL parses
   }
 
+  // Where the data lives, for `bytestore info`; contacts nothing, so
+  // whether any is there is unknown.
+  static sdk::Location locate(const Options& options) {
+    const bool langchain = options.layout == Layout::langchain;
+    return {"postgres " + connect_settings(options).shown + ", table " +
+                (langchain ? std::string(kLangChainTable) + ", namespace " + options.namespace_ : options.table),
+            sdk::Location::Data::unknown};
+  }
+
   explicit PostgresBackend(const Options& options)
       : page_size_(options.page_size),
         layout_{options.layout == Layout::langchain ? kLangChainTable : options.table,
@@ -74,29 +84,106 @@ class PostgresBackend {
     prepare_table(settings, options);
     pool_ = std::make_shared<ConnectionPool>(settings, table_statements(layout_), options.connections,
                                              options.max_retries);
+    async_ = std::make_unique<AsyncLoop>(settings, table_statements(layout_), options.connections,
+                                         options.max_retries);
   }
 
   Capabilities capabilities() const { return kDefaultCapabilities; }
 
   void mget(std::span<const std::string_view> keys, const sdk::ValueSink& sink) {
-    // Each distinct key once; an answer goes to every place it was asked.
-    std::unordered_map<std::string_view, std::vector<std::size_t>> places;
+    const GetRequest request = get_request(keys);
+    if (request.places.empty()) return;
+    const Result rows = pool_->run([&](Connection& c) { return c.run("get", views(request.params)); });
+    answer(request, rows.get(), sink);
+  }
+
+  void submit_mget(std::span<const std::string_view> keys, sdk::ValueSink sink, sdk::Completion done) {
+    auto request = std::make_shared<GetRequest>(get_request(keys));
+    if (request->places.empty()) return done.succeed();
+    async_->submit({"get", request->params,
+                    [request, sink, done](const PGresult* rows) {
+                      answer(*request, rows, sink);
+                      done.succeed();
+                    },
+                    [done](std::exception_ptr e) { done.fail(e); }});
+  }
+
+  void mset(std::span<const sdk::KeyValueView> pairs) {
+    const std::vector<std::vector<std::string>> statements = put_statements(pairs);
+    pool_->run([&](Connection& c) {
+      if (statements.size() == 1) return void(c.run("put", views(statements[0])));
+      c.execute("BEGIN");
+      for (const auto& params : statements) c.run("put", views(params));
+      c.execute("COMMIT");
+    });
+  }
+
+  void submit_mset(std::span<const sdk::KeyValueView> pairs, sdk::Completion done) {
+    try {
+      std::vector<std::vector<std::string>> statements = put_statements(pairs);
+      // A batch of several statements needs a transaction of its own
+      // connection: it runs here, on the pool, as the sync call does.
+      if (statements.size() > 1) {
+        mset(pairs);
+        return done.succeed();
+      }
+      async_->submit({"put", std::move(statements[0]), [done](const PGresult*) { done.succeed(); },
+                      [done](std::exception_ptr e) { done.fail(e); }});
+    } catch (...) {
+      done.fail(std::current_exception());
+    }
+  }
+
+  void mdelete(std::span<const std::string_view> keys) {
+    const std::optional<std::vector<std::string>> params = erase_params(keys);
+    if (params) pool_->run([&](Connection& c) { c.run("erase", views(*params)); });
+  }
+
+  void submit_mdelete(std::span<const std::string_view> keys, sdk::Completion done) {
+    std::optional<std::vector<std::string>> params = erase_params(keys);
+    if (!params) return done.succeed();
+    async_->submit({"erase", std::move(*params), [done](const PGresult*) { done.succeed(); },
+                    [done](std::exception_ptr e) { done.fail(e); }});
+  }
+
+  std::unique_ptr<sdk::Cursor> scan(std::string_view prefix) {
+    if (!storable(prefix)) return KeyCursor::empty();  // no key holds a NUL
+    return std::make_unique<KeyCursor>(pool_, scope_, std::string(prefix),
+                                       layout_.langchain ? code_point_successor(prefix) : byte_successor(prefix),
+                                       page_size_);
+  }
+
+ private:
+  // An mget's statement parameters, and where each distinct key's answer goes.
+  struct GetRequest {
+    std::unordered_map<std::string, std::vector<std::size_t>> places;
+    std::vector<std::string> params;
+  };
+
+  GetRequest get_request(std::span<const std::string_view> keys) const {
+    GetRequest request;
     for (std::size_t i = 0; i < keys.size(); ++i)
-      if (storable(keys[i])) places[keys[i]].push_back(i);
-    if (places.empty()) return;
-    BinaryArray wanted(key_oid(), places.size());
-    for (const auto& [key, at] : places) wanted.add(key);
-    const Result rows = pool_->run([&](Connection& c) { return c.run("get", scoped({wanted.bytes()})); });
-    for (int r = 0; r < PQntuples(rows.get()); ++r) {
-      const std::string_view key(PQgetvalue(rows.get(), r, 0), static_cast<std::size_t>(PQgetlength(rows.get(), r, 0)));
-      const std::string_view value(PQgetvalue(rows.get(), r, 1), static_cast<std::size_t>(PQgetlength(rows.get(), r, 1)));
-      if (const auto found = places.find(key); found != places.end())
+      if (storable(keys[i])) request.places[std::string(keys[i])].push_back(i);
+    if (request.places.empty()) return request;
+    BinaryArray wanted(key_oid(), request.places.size());
+    for (const auto& [key, at] : request.places) wanted.add(key);
+    request.params = scoped_owned({wanted.bytes()});
+    return request;
+  }
+
+  static void answer(const GetRequest& request, const PGresult* rows, const sdk::ValueSink& sink) {
+    for (int r = 0; r < PQntuples(rows); ++r) {
+      const std::string key(PQgetvalue(rows, r, 0), static_cast<std::size_t>(PQgetlength(rows, r, 0)));
+      const std::string_view value(PQgetvalue(rows, r, 1), static_cast<std::size_t>(PQgetlength(rows, r, 1)));
+      if (const auto found = request.places.find(key); found != request.places.end())
         for (std::size_t i : found->second) sink(i, value);
     }
   }
 
-  void mset(std::span<const sdk::KeyValueView> pairs) {
-    // A key repeated in the batch keeps its last value: one row per key.
+  // The parameters of each put statement of a batch: at most
+  // kStatementBytes each, a key repeated in the batch once, with its last
+  // value (ON CONFLICT cannot touch a row twice).
+  std::vector<std::vector<std::string>> put_statements(std::span<const sdk::KeyValueView> pairs) const {
     std::unordered_map<std::string_view, std::size_t> last;
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       if (!storable(pairs[i].first))
@@ -108,8 +195,7 @@ class PostgresBackend {
     order.reserve(last.size());
     for (std::size_t i = 0; i < pairs.size(); ++i)
       if (last[pairs[i].first] == i) order.push_back(i);
-    // Statements of at most kStatementBytes, all in one transaction.
-    std::vector<std::pair<std::string, std::string>> statements;
+    std::vector<std::vector<std::string>> statements;
     for (std::size_t begin = 0; begin < order.size();) {
       std::size_t end = begin, bytes = 0;
       while (end < order.size() && (end == begin || bytes + pairs[order[end]].first.size() +
@@ -122,46 +208,36 @@ class PostgresBackend {
         keys.add(pairs[order[j]].first);
         values.add(pairs[order[j]].second);
       }
-      statements.emplace_back(keys.bytes(), values.bytes());
+      statements.push_back(scoped_owned({keys.bytes(), values.bytes()}));
       begin = end;
     }
-    pool_->run([&](Connection& c) {
-      if (statements.size() == 1) return void(c.run("put", scoped({statements[0].first, statements[0].second})));
-      c.execute("BEGIN");
-      for (const auto& [keys, values] : statements) c.run("put", scoped({keys, values}));
-      c.execute("COMMIT");
-    });
+    return statements;
   }
 
-  void mdelete(std::span<const std::string_view> keys) {
+  // nullopt when no key could be stored (nothing to delete).
+  std::optional<std::vector<std::string>> erase_params(std::span<const std::string_view> keys) const {
     std::vector<std::string_view> storable_keys;
     for (std::string_view key : keys)
       if (storable(key)) storable_keys.push_back(key);
-    if (storable_keys.empty()) return;
+    if (storable_keys.empty()) return std::nullopt;
     BinaryArray gone(key_oid(), storable_keys.size());
     for (std::string_view key : storable_keys) gone.add(key);
-    pool_->run([&](Connection& c) { c.run("erase", scoped({gone.bytes()})); });
+    return scoped_owned({gone.bytes()});
   }
 
-  std::unique_ptr<sdk::Cursor> scan(std::string_view prefix) {
-    if (!storable(prefix)) return KeyCursor::empty();  // no key holds a NUL
-    return std::make_unique<KeyCursor>(pool_, scope_, std::string(prefix),
-                                       layout_.langchain ? code_point_successor(prefix) : byte_successor(prefix),
-                                       page_size_);
+  std::vector<std::string> scoped_owned(std::vector<std::string> params) const {
+    if (scope_) params.insert(params.begin(), *scope_);
+    return params;
+  }
+  static std::vector<std::string_view> views(const std::vector<std::string>& params) {
+    return {params.begin(), params.end()};
   }
 
- private:
   // LangChain's keys are text: a NUL byte cannot be one.
   bool storable(std::string_view key) const {
     return !layout_.langchain || key.find('\0') == std::string_view::npos;
   }
   unsigned key_oid() const { return layout_.langchain ? kTextOid : kByteaOid; }
-  // The namespace first, in LangChain's layout.
-  std::vector<std::string_view> scoped(std::vector<std::string_view> params) const {
-    if (scope_) params.insert(params.begin(), *scope_);
-    return params;
-  }
-
   // Creates the table (setup_mode: sync) or checks it is there (off), on
   // a connection of its own: statements cannot be prepared before. Reads
   // whether LangChain's key column sorts as bytes.
@@ -195,6 +271,7 @@ class PostgresBackend {
   TableLayout layout_;
   std::optional<std::string> scope_;  // the namespace, in LangChain's layout
   std::shared_ptr<ConnectionPool> pool_;
+  std::unique_ptr<AsyncLoop> async_;  // last: destroyed first, finishing its calls
 };
 
 }  // namespace bytestore::postgres

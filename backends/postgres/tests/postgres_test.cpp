@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <map>
 #include <atomic>
+#include <future>
 #include <sstream>
 #include <memory>
 #include <thread>
@@ -133,6 +134,26 @@ TEST(Postgres, WritesGoOnAcrossAServerRestartAndNoneAcknowledgedIsLost) {
     for (int k = 0; k < 20; ++k) keys.push_back("b" + std::to_string(batch) + "/" + std::to_string(k));
     for (const auto& value : store->mget(keys)) ASSERT_EQ(value, std::to_string(batch)) << "batch " << batch;
   }
+}
+
+TEST(Postgres, ManyAsyncCallsOnTwoConnectionsRideOutARestart) {
+  auto store = open_table("async", "connections: 2, max_retries: 12");
+  EXPECT_TRUE(store->capabilities().native_async);
+  std::vector<std::future<void>> writes;
+  for (int i = 0; i < 400; ++i) {
+    writes.push_back(store->amset({{"a/" + std::to_string(i), std::to_string(i)}}));
+    if (i == 200) {
+      server->stop();
+      server->start();
+    }
+  }
+  for (auto& w : writes) w.get();
+  std::vector<std::string> keys;
+  for (int i = 0; i < 400; ++i) keys.push_back("a/" + std::to_string(i));
+  const auto values = store->amget(keys).get();
+  for (int i = 0; i < 400; ++i) ASSERT_EQ(values[static_cast<std::size_t>(i)], std::to_string(i));
+  store->amdelete(keys).get();
+  EXPECT_EQ(store->mget({"a/0"})[0], std::nullopt);
 }
 
 TEST(Postgres, AWrongPasswordIsUnauthorizedAndNeverShown) {
