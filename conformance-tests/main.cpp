@@ -23,7 +23,10 @@ constexpr const char* kUsage =
     "  --config FILE  the YAML config holding the store to check\n"
     "  --store NAME   the store to check (default: the config's default store)\n"
     "  --wipe         delete the store's existing keys first (otherwise a non-empty\n"
-    "                 store is refused, so no data the suite did not write is lost)\n";
+    "                 store is refused, so no data the suite did not write is lost)\n"
+    "  --version      print \"bytestore-conformance VERSION\"\n"
+    "Checks every clause of docs/CONTRACT.md against the store and leaves it empty;\n"
+    "exits 0 when every clause holds.\n";
 
 }  // namespace
 
@@ -67,6 +70,9 @@ int main(int argc, char** argv) {
       wipe = true;
     } else if (arg == "--help" || arg == "-h") {
       std::cout << kUsage;
+      return 0;
+    } else if (arg == "--version") {
+      std::cout << "bytestore-conformance " << BYTESTORE_VERSION << '\n';
       return 0;
     } else {
       std::cerr << "bytestore-conformance: unknown argument '" << arg << "'\n" << kUsage;

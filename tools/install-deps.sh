@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libyaml-cpp-dev liblmdb-dev
   libsqlite3-dev libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 lmdb-utils clang-14 libclang-rt-14-dev libzstd-dev libsodium-dev
-  python3 libpq-dev postgresql-15 python3-psycopg2 openssl
+  python3 libpq-dev postgresql-15 python3-psycopg2 openssl dpkg-dev man-db
 )
 
 missing=()

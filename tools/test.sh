@@ -53,6 +53,16 @@ env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-confo
 # The installed files backend, on a fresh root.
 env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-conformance \
   --config build/consumer/outside.yaml --store files --gtest_brief=1
+# pkg-config from the installed prefix, no other flags.
+g++ -std=c++20 -Wall -Werror tests/install-consumer/pkg_config_app.cpp \
+  $(PKG_CONFIG_PATH="$root/build/prefix/lib/pkgconfig" pkg-config --cflags --libs bytestore) \
+  -o build/consumer/pkg-config-app
+[[ $(env -u BYTESTORE_PLUGIN_PATH LD_LIBRARY_PATH="$root/build/prefix/lib" build/consumer/pkg-config-app) == \
+   "read back through pkg-config" ]]
+
+step "the Debian package: built by CPack, unpacked and used"
+bash tools/package.sh
+bash tests/package/check_package.sh build/package/bytestore_*.deb
 
 if ((quick)); then
   step "quick run: sanitizer builds skipped"

@@ -39,6 +39,8 @@ CommandLine parse_command_line(int argc, char** argv) {
       line.store = arg.substr(8);
     } else if (arg == "-h" || arg == "--help") {
       line.help = true;
+    } else if (arg == "--version") {
+      line.version = true;
     } else if (arg.starts_with("-")) {
       throw UsageError("unknown option '" + arg + "'");
     } else {

@@ -19,6 +19,7 @@ struct CommandLine {
   std::optional<std::string> config;  // -c/--config
   std::optional<std::string> store;   // -s/--store
   bool help = false;
+  bool version = false;  // --version: print "bytestore VERSION"
   std::vector<std::string> command;   // e.g. {"config", "show"} or {"get"}
   std::map<std::string, std::string> flags;  // "--prefix" -> "p"; switches -> ""
   std::vector<std::string> operands;

@@ -35,6 +35,7 @@ Options:
                       else a SQLite store at ${XDG_DATA_HOME:-~/.local/share}/bytestore/default.db)
   -s, --store NAME    the store (else the config's default)
   -h, --help          this help; COMMAND --help for a command's
+      --version       print "bytestore VERSION"
 
 Exit codes: 0 success, 1 key not found, 2 usage or config error, 3 store error.
 )";
@@ -98,6 +99,10 @@ int dispatch(const CommandLine& line) {
       {"config", run_config}, {"info", run_info}, {"compact", run_compact},
       {"completion", [](const CommandLine& l) { return run_completion(l, command_names()); }},
   };
+  if (line.version) {
+    std::cout << "bytestore " << BYTESTORE_VERSION << '\n';
+    return kOk;
+  }
   if (line.command.empty()) {
     std::cout << kHelp;
     return line.help ? kOk : kUsage;

@@ -18,6 +18,10 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
+  if (options.version) {
+    std::cout << "bytestore-data-api-server " << BYTESTORE_VERSION << '\n';
+    return 0;
+  }
   try {
     DataApiService service(options.access, options.knobs);
     HttpServer server(service, options.max_body_bytes, options.threads, options.tls);

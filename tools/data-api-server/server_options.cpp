@@ -41,6 +41,7 @@ Options:
   --indexes-per-collection N  indexes a new collection needs free (default 10)
   --verbose              one line per request on stderr (never the token)
   -h, --help             this help
+  --version              print "bytestore-data-api-server VERSION"
 
 Test-only endpoints (no token): GET /_test/stats, POST /_test/reset-stats,
 GET|POST /_test/config, POST /_test/reset-data. See README.md.
@@ -67,6 +68,10 @@ ServerOptions parse_server_options(int argc, char** argv) {
     const std::string flag = argv[i];
     if (flag == "-h" || flag == "--help") {
       options.help = true;
+      continue;
+    }
+    if (flag == "--version") {
+      options.version = true;
       continue;
     }
     if (!flag.starts_with("--")) throw UsageError("unexpected argument '" + flag + "'");

@@ -25,6 +25,7 @@ struct ServerOptions {
   std::optional<TlsFiles> tls;  // --tls-cert and --tls-key: serve HTTPS
   Knobs knobs;
   bool help = false;
+  bool version = false;
 };
 
 // Throws UsageError.
