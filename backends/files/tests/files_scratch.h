@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "scratch_dir.h"
+#include "test_values.h"
 
 namespace bytestore::files::testing {
 
@@ -44,32 +45,6 @@ inline std::vector<std::string> sorted_keys(ByteStore& store, std::string_view p
   return keys;
 }
 
-// A value of `size` bytes that differs for every (seed, position).
-inline Bytes pattern_value(std::uint64_t seed, std::size_t size) {
-  Bytes value(size, '\0');
-  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
-  for (char& c : value) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    c = static_cast<char>(x);
-  }
-  return value;
-}
-
-// Checks that `statement` throws bytestore::Error with `expected` and
-// returns its message ("" when it did not throw as expected).
-#define EXPECT_ERRC(statement, expected)                                             \
-  [&]() -> std::string {                                                             \
-    try {                                                                            \
-      statement;                                                                     \
-      ADD_FAILURE() << #statement " did not throw";                                  \
-    } catch (const ::bytestore::Error& e) {                                          \
-      EXPECT_EQ(::bytestore::to_string(e.code()), ::bytestore::to_string(expected)) \
-          << e.what();                                                               \
-      return e.what();                                                               \
-    }                                                                                \
-    return {};                                                                       \
-  }()
+using bytestore::testing::pattern_value;
 
 }  // namespace bytestore::files::testing

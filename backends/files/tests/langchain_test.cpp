@@ -16,19 +16,8 @@ using bytestore::testing::run_program;
 
 const std::string kScript = BYTESTORE_LANGCHAIN_FILE_STORE_SCRIPT;
 
-std::string hex(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) (out += digits[c >> 4]) += digits[c & 15];
-  return out;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using bytestore::testing::hex;
+using bytestore::testing::lines_of;
 
 // Runs the script; fails the test if it does not exit 0.
 std::string langchain(const std::vector<std::string>& args, const std::string& input = {}) {

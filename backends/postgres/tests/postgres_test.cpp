@@ -21,6 +21,7 @@
 #include "local_data_api_server.h"
 #include "local_postgres.h"
 #include "subprocess.h"
+#include "test_values.h"
 
 namespace bytestore::postgres {
 namespace {
@@ -210,12 +211,7 @@ std::unique_ptr<ByteStore> open_namespace(const std::string& ns) {
                    LocalPostgres::kPassword + "', layout: langchain, namespace: '" + ns + "'}}\n", "s");
 }
 
-std::string hex(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) (out += digits[c >> 4]) += digits[c & 15];
-  return out;
-}
+using bytestore::testing::hex;
 
 // LangChain's SQLStore(namespace=`ns`) on the server, as
 // tests/support/langchain_sql_store.py does it with psycopg2.
@@ -223,10 +219,7 @@ std::vector<std::string> sql_store(const std::string& ns, std::vector<std::strin
   args.insert(args.begin(), {"/usr/bin/python3", BYTESTORE_LANGCHAIN_SQL_STORE_SCRIPT, server->url_with_password(), ns});
   const auto run = bytestore::testing::run_program(args, input);
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  std::vector<std::string> lines;
-  std::istringstream in(run.out);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
+  return bytestore::testing::lines_of(run.out);
 }
 
 std::vector<std::string> sorted_keys(ByteStore& store, std::string_view prefix = {}) {

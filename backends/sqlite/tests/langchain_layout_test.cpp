@@ -6,10 +6,10 @@
 
 #include <sqlite3.h>
 
-#include <sstream>
 
 #include "sqlite_scratch.h"
 #include "subprocess.h"
+#include "test_values.h"
 
 namespace bytestore::sqlite {
 namespace {
@@ -22,19 +22,8 @@ using bytestore::testing::run_program;
 
 const std::string kScript = BYTESTORE_LANGCHAIN_SQL_STORE_SCRIPT;
 
-std::string hex(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) (out += digits[c >> 4]) += digits[c & 15];
-  return out;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using bytestore::testing::hex;
+using bytestore::testing::lines_of;
 
 // Runs the script on `db` as SQLStore(namespace=`ns`); fails the test unless it exits 0.
 std::string sql_store(const std::string& db, const std::string& ns, std::vector<std::string> args,
