@@ -5,6 +5,7 @@
 #include <bytestore/bytestore.hpp>
 #include <gmock/gmock.h>
 #include <libpq-fe.h>
+#include <stdlib.h>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -171,6 +172,18 @@ TEST(Postgres, AWrongPasswordIsUnauthorizedAndNeverShown) {
   });
   EXPECT_EQ(in_option.code(), Errc::unauthorized);
   EXPECT_THAT(in_option.what(), Not(HasSubstr(wrong)));
+}
+
+TEST(Postgres, DatabaseUrlIsTheDefaultAndAPasswordInAUrlIsNeverShown) {
+  ::setenv("DATABASE_URL", server->url_with_password().c_str(), 1);
+  auto store = open_yaml("stores: {s: {backend: postgres, table: from_env}}\n", "s");
+  ::unsetenv("DATABASE_URL");
+  store->mset({{"k", "v"}});
+  EXPECT_EQ(store->mget({"k"})[0], "v");
+  const std::string shown =
+      Config::parse("stores: {s: {backend: postgres, url: '" + server->url_with_password() + "'}}\n").show();
+  EXPECT_THAT(shown, Not(HasSubstr(LocalPostgres::kPassword)));
+  EXPECT_THAT(shown, HasSubstr("<redacted>"));
 }
 
 TEST(Postgres, AStatementPastStatementTimeoutIsUnavailableSayingSo) {
