@@ -64,7 +64,8 @@ InnerStoreAdapter::InnerStoreAdapter(std::shared_ptr<ByteStore> store, std::stri
   table_.capabilities = {caps.max_key_bytes, caps.max_value_bytes,
                          (caps.atomic_batch ? BYTESTORE_CAP_ATOMIC_BATCH : 0u) |
                              (caps.ordered_keys ? BYTESTORE_CAP_ORDERED_KEYS : 0u) |
-                             (caps.persistent ? BYTESTORE_CAP_PERSISTENT : 0u)};
+                             (caps.persistent ? BYTESTORE_CAP_PERSISTENT : 0u) |
+                             (caps.may_expire ? BYTESTORE_CAP_MAY_EXPIRE : 0u)};
   table_.mget = [](void* context, const bytestore_slice* keys, std::size_t count,
                    bytestore_value_sink sink, void* sink_context, bytestore_error* error) {
     return guarded(error, [&] {

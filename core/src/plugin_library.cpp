@@ -78,6 +78,7 @@ Capabilities from_c(const bytestore_capabilities& c) {
   caps.ordered_keys = c.flags & BYTESTORE_CAP_ORDERED_KEYS;
   caps.persistent = c.flags & BYTESTORE_CAP_PERSISTENT;
   caps.native_async = c.flags & BYTESTORE_CAP_NATIVE_ASYNC;
+  caps.may_expire = c.flags & BYTESTORE_CAP_MAY_EXPIRE;
   return caps;
 }
 

@@ -17,6 +17,7 @@ std::string flags_of(const Capabilities& caps) {
   if (caps.ordered_keys) out += ", ordered keys";
   out += caps.persistent ? ", persistent" : ", not persistent";
   if (caps.native_async) out += ", native async";
+  if (caps.may_expire) out += ", values may expire";
   return out;
 }
 

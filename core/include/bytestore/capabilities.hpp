@@ -12,6 +12,7 @@ struct Capabilities {
   bool ordered_keys = false;  // yield_keys lists in byte-wise key order
   bool persistent = false;    // data outlives the process
   bool native_async = false;  // async calls use the engine's own I/O
+  bool may_expire = false;    // values may vanish on their own (a ttl)
 };
 
 }  // namespace bytestore

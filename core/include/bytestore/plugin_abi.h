@@ -109,6 +109,7 @@ typedef struct bytestore_option_value {
 #define BYTESTORE_CAP_ORDERED_KEYS 2u
 #define BYTESTORE_CAP_PERSISTENT 4u
 #define BYTESTORE_CAP_NATIVE_ASYNC 8u
+#define BYTESTORE_CAP_MAY_EXPIRE 16u /* values may vanish on their own (a ttl) */
 
 typedef struct bytestore_capabilities {
   uint64_t max_key_bytes;

@@ -151,7 +151,7 @@ class InnerStore {
     const bytestore_capabilities& c = t_->capabilities;
     return {c.max_key_bytes, c.max_value_bytes, (c.flags & BYTESTORE_CAP_ATOMIC_BATCH) != 0,
             (c.flags & BYTESTORE_CAP_ORDERED_KEYS) != 0, (c.flags & BYTESTORE_CAP_PERSISTENT) != 0,
-            false};
+            false, (c.flags & BYTESTORE_CAP_MAY_EXPIRE) != 0};
   }
 
   // Calls found(index, value) for each key that has a value; `value` is
@@ -649,7 +649,8 @@ constexpr bytestore_capabilities to_c(const Capabilities& c) {
           (c.atomic_batch ? BYTESTORE_CAP_ATOMIC_BATCH : 0u) |
               (c.ordered_keys ? BYTESTORE_CAP_ORDERED_KEYS : 0u) |
               (c.persistent ? BYTESTORE_CAP_PERSISTENT : 0u) |
-              (c.native_async ? BYTESTORE_CAP_NATIVE_ASYNC : 0u)};
+              (c.native_async ? BYTESTORE_CAP_NATIVE_ASYNC : 0u) |
+              (c.may_expire ? BYTESTORE_CAP_MAY_EXPIRE : 0u)};
 }
 
 // A request's keys or pairs as the backend sees them. Up to kInline

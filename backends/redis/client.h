@@ -1,0 +1,108 @@
+// Runs requests against a standalone server or a Redis Cluster on one
+// event-loop thread per store: routes each request to the node serving
+// its slot, follows MOVED and ASK, reconnects, and retries with backoff
+// what the server says is transient. Every request is idempotent, so a
+// retry never writes what was not asked.
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "command_buffer.h"
+#include "connection.h"
+#include "redis_options.h"
+#include "server_address.h"
+
+namespace bytestore::redis {
+
+struct Request {
+  CommandBuffer commands;
+  std::optional<std::uint16_t> slot;  // cluster: the slot of every key in it
+  std::string node;                   // or this node (SCAN); empty: route by slot
+  // Called on the loop with the replies when none is an error; throws
+  // Error to fail the call.
+  std::function<void(Replies& replies)> accept;
+  bool errors_are_answers = false;  // hand error replies to accept as they are
+};
+
+class Client {
+ public:
+  using Done = std::function<void(std::exception_ptr error)>;
+
+  Client(const ServerSettings& server, const RedisOptions& options);
+  ~Client();  // fails what is in flight, stops the loop
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Runs the requests concurrently; `done` gets the first error, or null,
+  // once all have ended. Any thread; `done` runs on the loop.
+  void submit(std::vector<Request> requests, Done done);
+  // The same, waiting. Not from the loop.
+  void call(std::vector<Request> requests);
+
+  // Cluster: reads the slot map from the seed node; throws when it is not
+  // one of a cluster. Waits.
+  void discover_slots();
+
+  bool cluster() const { return cluster_; }
+  // The nodes a listing visits: the masters (cluster), or the server.
+  std::vector<std::string> scan_nodes();
+  const std::string& shown() const { return shown_; }
+
+ private:
+  struct Node;
+  struct Attempt;
+  struct Batch;
+
+  void dispatch(const std::shared_ptr<Attempt>& attempt);
+  void on_replies(const std::shared_ptr<Attempt>& attempt, const std::string& address, bool asked,
+                  std::exception_ptr error, Replies replies);
+  void retry_later(const std::shared_ptr<Attempt>& attempt, std::exception_ptr why);
+  void finish(const std::shared_ptr<Attempt>& attempt, std::exception_ptr error);
+  std::shared_ptr<Connection> connection_to(const std::string& address);
+  // Asks the cluster for its slot map, then calls `then` (on the loop).
+  void refresh_slots(std::function<void()> then);
+  void ask_for_slots(std::size_t candidate);
+  void apply_slots(const redisReply& slots, const std::string& asked);
+
+  template <class F>
+  auto on_loop(F f) {
+    std::packaged_task<decltype(f())()> task(std::move(f));
+    auto result = task.get_future();
+    boost::asio::post(loop_, std::move(task));
+    return result.get();
+  }
+
+  const bool cluster_;
+  const std::string shown_;
+  ConnectionSetup setup_;  // its endpoint is the seed node's
+  std::optional<boost::asio::ssl::context> tls_;
+  const std::uint64_t max_retries_;
+  const std::size_t connections_per_node_;
+
+  boost::asio::io_context loop_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  // Loop-thread state.
+  std::map<std::string, std::unique_ptr<Node>> nodes_;
+  std::vector<std::string> slot_owner_;  // address per slot; empty: unknown
+  std::vector<std::string> known_nodes_;  // masters and replicas, seed first
+  std::vector<std::function<void()>> slot_waiters_;
+  bool refreshing_ = false;
+  bool closing_ = false;
+  std::thread thread_;  // last: started once all above is ready
+};
+
+}  // namespace bytestore::redis

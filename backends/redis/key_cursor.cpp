@@ -1,0 +1,46 @@
+#include "key_cursor.h"
+
+#include <boost/container_hash/hash.hpp>
+
+#include "scan_pattern.h"
+
+namespace bytestore::redis {
+
+KeyCursor::KeyCursor(std::shared_ptr<Client> client, std::string stored_prefix, std::size_t strip,
+                     std::uint64_t page_size)
+    : client_(std::move(client)),
+      nodes_(client_->scan_nodes()),
+      pattern_(scan_pattern(stored_prefix)),
+      strip_(strip),
+      page_size_(std::to_string(page_size)) {}
+
+bool KeyCursor::next(const sdk::KeySink& sink) {
+  if (node_ >= nodes_.size()) return false;
+  Request scan;
+  scan.commands.add({"SCAN", cursor_, "MATCH", pattern_, "COUNT", page_size_});
+  scan.node = nodes_[node_];
+  std::vector<std::string> keys;
+  scan.accept = [&](Replies& replies) {
+    const redisReply& page = *replies[0];
+    if (page.type != REDIS_REPLY_ARRAY || page.elements != 2 || page.element[0]->type != REDIS_REPLY_STRING ||
+        page.element[1]->type != REDIS_REPLY_ARRAY)
+      throw Error(Errc::corruption, "redis at " + nodes_[node_] + " sent a SCAN reply of an unknown shape");
+    cursor_ = std::string(text_of(*page.element[0]));
+    const redisReply& found = *page.element[1];
+    for (std::size_t i = 0; i < found.elements; ++i)
+      if (found.element[i]->type == REDIS_REPLY_STRING) keys.emplace_back(text_of(*found.element[i]));
+  };
+  client_->call({std::move(scan)});
+  for (const std::string& key : keys) {
+    if (key.size() < strip_) continue;
+    const std::string_view name = std::string_view(key).substr(strip_);
+    if (yielded_.insert(boost::hash_value(name)).second) sink(name);
+  }
+  if (cursor_ == "0") {
+    ++node_;
+    cursor_ = "0";
+  }
+  return node_ < nodes_.size();
+}
+
+}  // namespace bytestore::redis

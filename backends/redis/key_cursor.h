@@ -1,0 +1,38 @@
+// A listing of the keys under a prefix: SCAN with a MATCH pattern that
+// holds the prefix literally, node by node (every master of a cluster), a
+// page per next(). SCAN may return a key twice (when the server resizes
+// its table between calls); a set of the 64-bit hashes of the keys yielded
+// so far drops the repeats, so memory is a page plus 8 bytes per key.
+#pragma once
+
+#include <bytestore/plugin_sdk.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "client.h"
+
+namespace bytestore::redis {
+
+class KeyCursor final : public sdk::Cursor {
+ public:
+  // Lists the stored keys starting with `stored_prefix`, yielding them
+  // without their first `strip` bytes (the namespace).
+  KeyCursor(std::shared_ptr<Client> client, std::string stored_prefix, std::size_t strip, std::uint64_t page_size);
+  bool next(const sdk::KeySink& sink) override;
+
+ private:
+  std::shared_ptr<Client> client_;
+  std::vector<std::string> nodes_;
+  std::size_t node_ = 0;
+  std::string pattern_;
+  std::size_t strip_;
+  std::string page_size_;
+  std::string cursor_ = "0";
+  std::unordered_set<std::uint64_t> yielded_;
+};
+
+}  // namespace bytestore::redis

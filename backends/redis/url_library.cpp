@@ -1,0 +1,2 @@
+// Boost.URL, compiled into the plugin (Debian ships its headers only).
+#include <boost/url/src.hpp>
