@@ -9,6 +9,7 @@
 #include <set>
 
 #include "key_slot.h"
+#include "slot_map.h"
 
 namespace bytestore::redis {
 namespace {
@@ -17,15 +18,6 @@ namespace asio = boost::asio;
 
 constexpr int kMaxRedirects = 16;
 constexpr std::chrono::milliseconds kFirstBackoff{50}, kLongestBackoff{2000};
-
-Endpoint endpoint_of(const std::string& address) {
-  Endpoint endpoint;
-  const std::size_t colon = address.rfind(':');
-  endpoint.host = address.substr(0, colon);
-  if (endpoint.host.size() > 2 && endpoint.host.front() == '[') endpoint.host = endpoint.host.substr(1, endpoint.host.size() - 2);
-  endpoint.port = colon == std::string::npos ? 6379 : std::atoi(address.c_str() + colon + 1);
-  return endpoint;
-}
 
 std::exception_ptr error_of(Errc code, std::string message) {
   return std::make_exception_ptr(Error(code, std::move(message)));
@@ -301,38 +293,12 @@ void Client::ask_for_slots(std::size_t candidate) {
 }
 
 void Client::apply_slots(const redisReply& slots, const std::string& asked) {
-  auto bad = [&] { return Error(Errc::corruption, "redis at " + asked + " sent a CLUSTER SLOTS reply of an unknown shape"); };
-  if (slots.type != REDIS_REPLY_ARRAY) throw bad();
-  const std::string asked_host = endpoint_of(asked).host;
-  auto address_of = [&](const redisReply& node) {
-    if (node.type != REDIS_REPLY_ARRAY || node.elements < 2 || node.element[0]->type != REDIS_REPLY_STRING ||
-        node.element[1]->type != REDIS_REPLY_INTEGER)
-      throw bad();
-    std::string host(text_of(*node.element[0]));
-    // An empty or unknown host is the one that answered.
-    if (host.empty() || host == "?") host = asked_host;
-    Endpoint endpoint{host, static_cast<int>(node.element[1]->integer), {}};
-    return endpoint.address();
-  };
-  std::vector<std::string> owners(kSlotCount);
-  std::vector<std::string> masters, replicas;
-  for (std::size_t i = 0; i < slots.elements; ++i) {
-    const redisReply& range = *slots.element[i];
-    if (range.type != REDIS_REPLY_ARRAY || range.elements < 3 || range.element[0]->type != REDIS_REPLY_INTEGER ||
-        range.element[1]->type != REDIS_REPLY_INTEGER)
-      throw bad();
-    const long long first = range.element[0]->integer, last = range.element[1]->integer;
-    if (first < 0 || last >= kSlotCount || first > last) throw bad();
-    const std::string master = address_of(*range.element[2]);
-    for (long long slot = first; slot <= last; ++slot) owners[static_cast<std::size_t>(slot)] = master;
-    masters.push_back(master);
-    for (std::size_t r = 3; r < range.elements; ++r) replicas.push_back(address_of(*range.element[r]));
-  }
-  slot_owner_ = std::move(owners);
+  SlotMap map = parse_cluster_slots(slots, asked);
+  slot_owner_ = std::move(map.owners);
   // Who to ask next time: the one that answered, then masters, replicas
   // and the seed.
   std::vector<std::string> known{asked};
-  for (const auto* group : {&masters, &replicas})
+  for (const auto* group : {&map.masters, &map.replicas})
     for (const std::string& address : *group) known.push_back(address);
   known.push_back(setup_.endpoint.address());
   std::set<std::string> seen;

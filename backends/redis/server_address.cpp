@@ -30,6 +30,15 @@ std::string Endpoint::address() const {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+Endpoint endpoint_of(const std::string& address) {
+  Endpoint endpoint;
+  const std::size_t colon = address.rfind(':');
+  endpoint.host = address.substr(0, colon);
+  if (endpoint.host.size() > 2 && endpoint.host.front() == '[') endpoint.host = endpoint.host.substr(1, endpoint.host.size() - 2);
+  endpoint.port = colon == std::string::npos ? 6379 : std::atoi(address.c_str() + colon + 1);
+  return endpoint;
+}
+
 bool is_local_host(const std::string& host) {
   return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
