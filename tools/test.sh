@@ -81,7 +81,7 @@ ninja -C build/tsan bytestore-conformance bytestore-core-tests bytestore-soak-te
   bytestore-memory bytestore-sqlite bytestore-lmdb bytestore-astra bytestore-data-api-server \
   astra-conformance-harness bytestore-testkit bytestore-noentry bytestore-newabi bytestore-crashing \
   bytestore-prefix bytestore-retry bytestore-cache bytestore-metrics bytestore-compress bytestore-encrypt \
-  bytestore-files bytestore-postgres postgres-conformance-harness
+  bytestore-files bytestore-postgres postgres-conformance-harness bytestore-redis redis-conformance-harness
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   ctest --test-dir build/tsan --output-on-failure -j2 -L concurrency
 
@@ -89,7 +89,7 @@ step "fuzzing: each target for ${BYTESTORE_FUZZ_SECONDS:-20}s from its seed corp
 CC=clang-14 CXX=clang++-14 configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DBYTESTORE_FUZZ=ON -DBYTESTORE_BUILD_TESTS=OFF -DBYTESTORE_FUZZ_SECONDS="${BYTESTORE_FUZZ_SECONDS:-20}"
 ninja -C build/fuzz config_fuzzer options_fuzzer astra_response_fuzzer bytestore-memory compress_value_fuzzer encrypt_value_fuzzer \
-  files_key_path_fuzzer
+  files_key_path_fuzzer redis_reply_fuzzer
 ctest --test-dir build/fuzz --output-on-failure -L fuzz
 
 step "all passed"

@@ -13,6 +13,7 @@
 #include <memory>
 #include <thread>
 
+#include "killed_writer.h"
 #include "local_data_api_server.h"
 #include "local_redis.h"
 #include "subprocess.h"
@@ -219,6 +220,36 @@ TEST(Faults, ARequestTimeoutDropsTheConnectionAndSaysSo) {
   EXPECT_THAT(EXPECT_ERRC(store->mget({"k"}), Errc::unavailable), HasSubstr("request_timeout"));
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   EXPECT_EQ(store->mget({"k"})[0], Bytes("v"));
+}
+
+TEST(Crash, AKilledWriterLeavesEveryBatchWholeOrAbsent) {
+  int acknowledged = 0, torn = 0;
+  for (int iteration = 0; iteration < 10; ++iteration) {
+    const auto writer = bytestore::testing::kill_writer(
+        1 + iteration % 3, std::chrono::microseconds(iteration * 2000), [&](const bytestore::testing::Acknowledge& ack) {
+          auto store = open_redis(server->url(), "namespace: crash");
+          for (int batch = 0;; ++batch) {
+            std::vector<KeyValue> pairs;
+            for (int k = 0; k < 200; ++k)
+              pairs.emplace_back(std::to_string(iteration) + "/" + std::to_string(batch) + "/" + std::to_string(k),
+                                 std::string(4096, static_cast<char>('a' + batch % 26)));
+            store->mset(pairs);
+            ack(batch);
+          }
+        });
+    ASSERT_TRUE(writer.killed) << writer.exit_code;
+    // Opened only between kills: a store runs a thread of its own, and a
+    // child forked while another thread holds a lock could never take it.
+    auto reader = open_redis(server->url(), "namespace: crash");
+    std::map<int, int> per_batch;
+    for (const std::string& key : reader->yield_keys(std::to_string(iteration) + "/"))
+      ++per_batch[std::stoi(key.substr(key.find('/') + 1))];
+    for (int b = 0; b <= writer.last_acknowledged; ++b) EXPECT_EQ(per_batch[b], 200) << "acknowledged batch " << b;
+    for (const auto& [b, n] : per_batch) torn += n != 200;
+    acknowledged += writer.last_acknowledged + 1;
+  }
+  std::printf("10 kills: %d batches acknowledged, %d torn\n", acknowledged, torn);
+  EXPECT_EQ(torn, 0);
 }
 
 TEST(Tls, AServerTheCaDoesNotVouchForIsRefused) {
