@@ -53,6 +53,22 @@ env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-confo
 # The installed files backend, on a fresh root.
 env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-conformance \
   --config build/consumer/outside.yaml --store files --gtest_brief=1
+# The installed redis backend, on a server of this step's own (a unix
+# socket in a scratch directory), stopped by PID.
+redis_dir=$(mktemp -d)
+redis-server --port 0 --unixsocket "$redis_dir/redis.sock" --save '' --appendonly no --dir "$redis_dir" \
+  >"$redis_dir/server.log" 2>&1 &
+redis_pid=$!
+trap 'kill "$redis_pid" 2>/dev/null; rm -rf "$redis_dir"' EXIT
+for _ in $(seq 100); do [[ -S $redis_dir/redis.sock ]] && break; sleep 0.1; done
+printf 'stores:\n  redis: {backend: redis, url: "unix://%s/redis.sock?db=3", namespace: installed}\n' \
+  "$redis_dir" >build/consumer/redis.yaml
+env -u LD_LIBRARY_PATH -u BYTESTORE_PLUGIN_PATH build/prefix/bin/bytestore-conformance \
+  --config build/consumer/redis.yaml --store redis --gtest_brief=1
+kill "$redis_pid"
+wait "$redis_pid" || true
+trap - EXIT
+rm -rf "$redis_dir"
 # pkg-config from the installed prefix, no other flags.
 g++ -std=c++20 -Wall -Werror tests/install-consumer/pkg_config_app.cpp \
   $(PKG_CONFIG_PATH="$root/build/prefix/lib/pkgconfig" pkg-config --cflags --libs bytestore) \

@@ -13,7 +13,7 @@ fail() { echo "check_package: $*" >&2; exit 1; }
 
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for lib in libsqlite3 liblmdb libyaml-cpp libcurl libpq5 libzstd libsodium; do
+for lib in libsqlite3 liblmdb libyaml-cpp libcurl libpq5 libzstd libsodium libhiredis libssl3; do
   [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib"
 done
 
@@ -22,7 +22,7 @@ arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 for f in usr/bin/bytestore usr/bin/bytestore-conformance usr/bin/bytestore-data-api-server \
          "usr/lib/$arch/libbytestore.so" "usr/lib/$arch/pkgconfig/bytestore.pc" \
          "usr/lib/$arch/bytestore/plugins/bytestore-sqlite.so" "usr/lib/$arch/bytestore/plugins/bytestore-files.so" \
-         "usr/lib/$arch/bytestore/plugins/bytestore-postgres.so" "usr/lib/$arch/bytestore/plugins/bytestore-encrypt.so" \
+         "usr/lib/$arch/bytestore/plugins/bytestore-postgres.so" "usr/lib/$arch/bytestore/plugins/bytestore-redis.so" "usr/lib/$arch/bytestore/plugins/bytestore-encrypt.so" \
          usr/include/bytestore/bytestore.hpp "usr/lib/$arch/cmake/bytestore/bytestoreConfig.cmake" \
          usr/share/man/man1/bytestore.1 usr/share/man/man1/bytestore-conformance.1 \
          usr/share/man/man1/bytestore-data-api-server.1 usr/share/man/man5/bytestore.yaml.5 \
