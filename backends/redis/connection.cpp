@@ -39,6 +39,7 @@ class PipelinedConnection final : public Connection,
   void send(const CommandBuffer& commands, Done done) override {
     if (broken_) return done(broken_why_, {});
     pending_.push_back({commands.count(), {}, std::move(done)});
+    reader_.allow_elements(static_cast<long long>(commands.count()));
     out_ += commands.bytes();
     if (connected_ && pending_.size() == 1) arm_request_timer();
     flush();

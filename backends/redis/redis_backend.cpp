@@ -5,7 +5,6 @@
 // nodes concurrently. Every call runs on the client's event loop.
 #include <bytestore/plugin_sdk.hpp>
 
-#include <climits>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,6 +25,9 @@ constexpr std::size_t kKeysPerCommand = 1000;
 // The server's default proto-max-bulk-len, when CONFIG GET is refused.
 constexpr std::uint64_t kDefaultBulkLimit = 512ull << 20;
 constexpr std::uint64_t kMaxConnections = 64;
+// SCAN may answer a few times COUNT keys: pages stay far below the
+// reader's array limit (ReplyReader::kBaseElementLimit).
+constexpr std::uint64_t kMaxPageSize = 100'000;
 
 void check_wait(const redisReply& reply, std::uint64_t wanted, std::chrono::milliseconds timeout) {
   if (reply.type != REDIS_REPLY_INTEGER)
@@ -51,8 +53,8 @@ class RedisBackend {
     const ServerSettings server = server_settings(options);
     if (options.connections < 1 || options.connections > kMaxConnections)
       throw Error(Errc::config, "option 'connections' must be between 1 and " + std::to_string(kMaxConnections));
-    if (options.page_size < 1 || options.page_size > INT_MAX)
-      throw Error(Errc::config, "option 'page_size' must be between 1 and " + std::to_string(INT_MAX));
+    if (options.page_size < 1 || options.page_size > kMaxPageSize)
+      throw Error(Errc::config, "option 'page_size' must be between 1 and " + std::to_string(kMaxPageSize));
     if (options.ttl.count() < 0) throw Error(Errc::config, "option 'ttl' cannot be negative");
     if (options.connect_timeout.count() < 1 || options.request_timeout.count() < 1)
       throw Error(Errc::config, "options 'connect_timeout' and 'request_timeout' must be at least 1 ms");

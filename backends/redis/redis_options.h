@@ -61,7 +61,7 @@ struct RedisOptions {
                      "Times a command is retried after a lost connection, TRYAGAIN, CLUSTERDOWN, "
                      "LOADING, BUSY or a failover (backoff 50 ms doubling, at most 2 s)."},
       sdk::OptionDoc{"connections", "Connections kept open to each node (1 to 64)."},
-      sdk::OptionDoc{"page_size", "SCAN COUNT when listing keys."},
+      sdk::OptionDoc{"page_size", "SCAN COUNT when listing keys (1 to 100000)."},
       sdk::OptionDoc{"wait_replicas",
                      "After each write batch, WAIT for this many replicas to acknowledge it; fewer "
                      "is an `unavailable` error saying how many did. Default 0: no wait."},

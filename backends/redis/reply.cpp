@@ -9,19 +9,39 @@ namespace bytestore::redis {
 
 ReplyReader::ReplyReader() : reader_(redisReaderCreate()) {
   if (!reader_) throw std::bad_alloc();
+  // hiredis's own reply constructors, with arrays checked first.
+  functions_ = *reader_->fn;
+  create_default_array_ = functions_.createArray;
+  functions_.createArray = &ReplyReader::create_array;
+  reader_->fn = &functions_;
+  reader_->privdata = this;
+}
+
+void* ReplyReader::create_array(const redisReadTask* task, int elements) {
+  auto* self = static_cast<ReplyReader*>(task->privdata);
+  if (elements > self->element_limit_) {
+    self->refused_elements_ = elements;
+    return nullptr;  // the reader stops with an error
+  }
+  return self->create_default_array_(task, elements);
+}
+
+void ReplyReader::fail() {
+  if (refused_elements_ >= 0)
+    throw Error(Errc::corruption, "bad reply from the server: an array of " + std::to_string(refused_elements_) +
+                                      " elements, more than any command sent asks for");
+  throw Error(Errc::corruption, std::string("bad reply from the server: ") + reader_->errstr);
 }
 
 ReplyReader::~ReplyReader() { redisReaderFree(reader_); }
 
 void ReplyReader::feed(const char* data, std::size_t size) {
-  if (redisReaderFeed(reader_, data, size) != REDIS_OK)
-    throw Error(Errc::corruption, std::string("bad reply from the server: ") + reader_->errstr);
+  if (redisReaderFeed(reader_, data, size) != REDIS_OK) fail();
 }
 
 Reply ReplyReader::next() {
   void* reply = nullptr;
-  if (redisReaderGetReply(reader_, &reply) != REDIS_OK)
-    throw Error(Errc::corruption, std::string("bad reply from the server: ") + reader_->errstr);
+  if (redisReaderGetReply(reader_, &reply) != REDIS_OK) fail();
   return Reply(static_cast<redisReply*>(reply));
 }
 

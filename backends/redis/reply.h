@@ -4,6 +4,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -18,9 +19,15 @@ using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 
 inline std::string_view text_of(const redisReply& reply) { return {reply.str, reply.len}; }
 
-// Bytes in, whole replies out, however the bytes are split.
+// Bytes in, whole replies out, however the bytes are split. An array is
+// refused (as corruption) when it claims more elements than allowed, since
+// hiredis allocates room for all of them as soon as it reads the count.
 class ReplyReader {
  public:
+  // Arrays of this many elements are always allowed: SCAN pages, MGET
+  // chunks and CLUSTER SLOTS stay well under it.
+  static constexpr long long kBaseElementLimit = 1 << 20;
+
   ReplyReader();
   ~ReplyReader();
   ReplyReader(const ReplyReader&) = delete;
@@ -30,9 +37,19 @@ class ReplyReader {
   void feed(const char* data, std::size_t size);
   // The next whole reply, or null until more bytes arrive.
   Reply next();
+  // Allows arrays of up to `elements` from now on (EXEC answers one
+  // element per command of its transaction).
+  void allow_elements(long long elements) { element_limit_ = std::max(element_limit_, elements); }
 
  private:
+  static void* create_array(const redisReadTask* task, int elements);
+  [[noreturn]] void fail();
+
   redisReader* reader_;
+  redisReplyObjectFunctions functions_;
+  void* (*create_default_array_)(const redisReadTask*, int);
+  long long element_limit_ = kBaseElementLimit;
+  long long refused_elements_ = -1;  // the count of the array refused, if one was
 };
 
 // What an error reply means for the command that got it.
