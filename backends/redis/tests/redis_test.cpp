@@ -252,6 +252,16 @@ TEST(Crash, AKilledWriterLeavesEveryBatchWholeOrAbsent) {
   EXPECT_EQ(torn, 0);
 }
 
+TEST(Faults, FewerReplicasThanWaitReplicasIsUnavailableSayingHowMany) {
+  // The test's server has no replica: WAIT 1 times out with 0.
+  auto store = open_redis(server->url(), "namespace: waits, wait_replicas: 1, wait_timeout: 100ms");
+  const std::string message = EXPECT_ERRC(store->mset({{"k", "v"}}), Errc::unavailable);
+  EXPECT_THAT(message, HasSubstr("only 0 of the 1 replicas"));
+  // The write is not undone: the message says it may still reach them.
+  EXPECT_EQ(store->mget({"k"})[0], Bytes("v"));
+  EXPECT_ERRC(store->mdelete({"k"}), Errc::unavailable);
+}
+
 TEST(Tls, AServerTheCaDoesNotVouchForIsRefused) {
   bytestore::testing::TestCertificate served, other;
   LocalRedis own(LocalRedis::Setup{.tls = &served});
