@@ -14,10 +14,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool is_retryable(const Error& e) {
-  return e.code() == Errc::unavailable && std::string_view(e.what()).find(kRetryMarker) != std::string_view::npos;
-}
-
 }  // namespace
 
 AsyncLoop::AsyncLoop(ConnectSettings settings, std::vector<StatementSpec> statements, std::size_t connections,
@@ -117,9 +113,13 @@ void AsyncLoop::start(Slot& slot, Call call) {
       slot.connection = std::make_unique<Connection>(settings_, statements_);
       PQsetnonblocking(slot.connection->raw(), 1);
     }
-  } catch (const Error& e) {
+  } catch (const PgError& e) {
     slot.connection.reset();
     retry_or_fail(std::move(call), e);
+    return;
+  } catch (...) {
+    slot.connection.reset();
+    call.fail(std::current_exception());
     return;
   }
   std::vector<const char*> data;
@@ -167,7 +167,7 @@ void AsyncLoop::finish(Slot& slot) {
   retry_or_fail(std::move(call), error_of(slot.connection->raw(), result.get(), "a statement", settings_.shown));
 }
 
-void AsyncLoop::failed(Slot& slot, const Error& error) {
+void AsyncLoop::failed(Slot& slot, const PgError& error) {
   Call call = std::move(*slot.call);
   slot.call.reset();
   slot.result.reset();
@@ -175,8 +175,8 @@ void AsyncLoop::failed(Slot& slot, const Error& error) {
   retry_or_fail(std::move(call), error);
 }
 
-void AsyncLoop::retry_or_fail(Call call, const Error& error) {
-  if (!is_retryable(error) || call.attempt >= max_retries_) {
+void AsyncLoop::retry_or_fail(Call call, const PgError& error) {
+  if (!error.retryable() || call.attempt >= max_retries_) {
     call.fail(std::make_exception_ptr(error));
     return;
   }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "connection.h"
+#include "pg_error.h"
 
 namespace bytestore::postgres {
 
@@ -55,8 +56,8 @@ class AsyncLoop {
   void start(Slot& slot, Call call);
   void read(Slot& slot);
   void finish(Slot& slot);
-  void failed(Slot& slot, const Error& error);
-  void retry_or_fail(Call call, const Error& error);
+  void failed(Slot& slot, const PgError& error);
+  void retry_or_fail(Call call, const PgError& error);
 
   ConnectSettings settings_;
   std::vector<StatementSpec> statements_;

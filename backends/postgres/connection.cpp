@@ -16,7 +16,7 @@ Connection::Connection(const ConnectSettings& settings, const std::vector<Statem
   conn_ = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
   if (!conn_) throw Error(Errc::internal, "out of memory connecting to postgres " + shown_);
   if (PQstatus(conn_) != CONNECTION_OK) {
-    Error error = connect_error(conn_, shown_);
+    PgError error = connect_error(conn_, shown_);
     PQfinish(conn_);
     conn_ = nullptr;
     throw error;

@@ -45,7 +45,9 @@ class Connection {
   Result execute(const std::string& sql);
 
   // Whether the connection is still usable (false after it was lost).
-  bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+  // Connected, and in no transaction (one cut short by an error would
+  // refuse every later statement).
+  bool healthy() const { return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE; }
   // For the async loop, which drives it with libpq's non-blocking calls.
   PGconn* raw() const { return conn_; }
   const std::string& shown() const { return shown_; }

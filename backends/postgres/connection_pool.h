@@ -42,9 +42,14 @@ class ConnectionPool {
           release(std::move(connection));
           return result;
         }
-      } catch (const Error& e) {
-        discard(std::move(connection));
-        if (!retryable(e) || attempt >= max_retries_) throw;
+      } catch (const PgError& e) {
+        // A connection an error left healthy (a refused statement) serves
+        // again; a lost one is dropped.
+        if (connection) release(std::move(connection));
+        if (!e.retryable() || attempt >= max_retries_) throw;
+      } catch (...) {
+        if (connection) release(std::move(connection));
+        throw;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50) * (1 << std::min<std::uint64_t>(attempt, 5)));
     }
@@ -53,9 +58,6 @@ class ConnectionPool {
   const std::string& shown() const { return settings_.shown; }
 
  private:
-  static bool retryable(const Error& e) {
-    return e.code() == Errc::unavailable && std::string_view(e.what()).find(kRetryMarker) != std::string_view::npos;
-  }
   std::unique_ptr<Connection> acquire();
   void release(std::unique_ptr<Connection> connection);
   void discard(std::unique_ptr<Connection> connection);

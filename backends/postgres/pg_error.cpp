@@ -18,38 +18,38 @@ bool is_retryable(std::string_view sqlstate) {
          sqlstate == "57P03" || sqlstate == "40001" || sqlstate == "40P01";
 }
 
-Error error_of(PGconn* conn, const PGresult* result, std::string_view doing, const std::string& shown) {
+PgError error_of(PGconn* conn, const PGresult* result, std::string_view doing, const std::string& shown) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state ? state : (PQstatus(conn) == CONNECTION_BAD ? "08006" : "");
   std::string message = std::string(doing) + " on postgres " + shown + " failed: " +
                         trimmed(result ? PQresultErrorMessage(result) : PQerrorMessage(conn));
   if (!sqlstate.empty()) message += " (SQLSTATE " + sqlstate + ")";
   if (sqlstate == "57014")
-    return Error(Errc::unavailable, message + "; the statement ran past statement_timeout");
-  if (is_retryable(sqlstate)) return Error(Errc::unavailable, message + " " + std::string(kRetryMarker));
-  if (sqlstate.starts_with("28")) return Error(Errc::unauthorized, message);
+    return PgError(Errc::unavailable, message + "; the statement ran past statement_timeout");
+  if (is_retryable(sqlstate)) return PgError(Errc::unavailable, message, true);
+  if (sqlstate.starts_with("28")) return PgError(Errc::unauthorized, message);
   if (sqlstate == "42P01")
-    return Error(Errc::config, message + "; the table is missing (setup_mode: sync creates it)");
-  if (sqlstate.starts_with("42")) return Error(Errc::config, message);
-  if (sqlstate == "54000" || sqlstate == "54001") return Error(Errc::limit_exceeded, message);
-  if (sqlstate.starts_with("53")) return Error(Errc::unavailable, message);
-  if (sqlstate.starts_with("XX")) return Error(Errc::corruption, message);
-  return Error(Errc::io, message);
+    return PgError(Errc::config, message + "; the table is missing (setup_mode: sync creates it)");
+  if (sqlstate.starts_with("42")) return PgError(Errc::config, message);
+  if (sqlstate == "54000" || sqlstate == "54001") return PgError(Errc::limit_exceeded, message);
+  if (sqlstate.starts_with("53")) return PgError(Errc::unavailable, message);
+  if (sqlstate.starts_with("XX")) return PgError(Errc::corruption, message);
+  return PgError(Errc::io, message);
 }
 
-Error connect_error(PGconn* conn, const std::string& shown) {
+PgError connect_error(PGconn* conn, const std::string& shown) {
   const std::string text = trimmed(PQerrorMessage(conn));
   const std::string message = "cannot connect to postgres " + shown + ": " + text;
   if (text.find("password authentication failed") != std::string::npos ||
       text.find("no password supplied") != std::string::npos ||
       text.find("authentication failed") != std::string::npos)
-    return Error(Errc::unauthorized, message);
+    return PgError(Errc::unauthorized, message);
   // TLS that cannot be set up will not come up by trying again.
   if (text.find("certificate") != std::string::npos || text.find("SSL") != std::string::npos)
-    return Error(Errc::unavailable, message +
+    return PgError(Errc::unavailable, message +
                                         "; check sslmode and sslrootcert in the url (the CA that signed "
                                         "the server's certificate)");
-  return Error(Errc::unavailable, message + " " + std::string(kRetryMarker));
+  return PgError(Errc::unavailable, message, true);
 }
 
 }  // namespace bytestore::postgres

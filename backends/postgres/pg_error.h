@@ -16,15 +16,22 @@ namespace bytestore::postgres {
 // failure (40001) or a deadlock (40P01).
 bool is_retryable(std::string_view sqlstate);
 
+// A failure of the server or of libpq, knowing whether the retry loops
+// may run the call again.
+class PgError : public Error {
+ public:
+  PgError(Errc code, const std::string& message, bool retryable = false) : Error(code, message), retryable_(retryable) {}
+  bool retryable() const { return retryable_; }
+
+ private:
+  bool retryable_;
+};
+
 // The error for a failed `result` (or, with none, the connection's
 // message), saying `doing` and where.
-Error error_of(PGconn* conn, const PGresult* result, std::string_view doing, const std::string& shown);
+PgError error_of(PGconn* conn, const PGresult* result, std::string_view doing, const std::string& shown);
 
 // The error for a connection that could not be made.
-Error connect_error(PGconn* conn, const std::string& shown);
-
-// The SQLSTATE an Error carries in its message, "" when none: the retry
-// loop reads it back from the error's text.
-inline constexpr std::string_view kRetryMarker = "(retryable)";
+PgError connect_error(PGconn* conn, const std::string& shown);
 
 }  // namespace bytestore::postgres
