@@ -27,14 +27,6 @@ std::string encode(std::uint32_t cp) {
 
 }  // namespace
 
-std::optional<std::string> byte_successor(std::string_view prefix) {
-  std::string bound(prefix);
-  while (!bound.empty() && static_cast<unsigned char>(bound.back()) == 0xFF) bound.pop_back();
-  if (bound.empty()) return std::nullopt;
-  bound.back() = static_cast<char>(static_cast<unsigned char>(bound.back()) + 1);
-  return bound;
-}
-
 std::optional<std::string> code_point_successor(std::string_view prefix) {
   std::string bound(prefix);
   while (!bound.empty()) {

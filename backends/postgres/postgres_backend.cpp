@@ -149,7 +149,7 @@ class PostgresBackend {
   std::unique_ptr<sdk::Cursor> scan(std::string_view prefix) {
     if (!storable(prefix)) return KeyCursor::empty();  // no key holds a NUL
     return std::make_unique<KeyCursor>(pool_, scope_, std::string(prefix),
-                                       layout_.langchain ? code_point_successor(prefix) : byte_successor(prefix),
+                                       layout_.langchain ? code_point_successor(prefix) : sdk::prefix_end(prefix),
                                        page_size_);
   }
 

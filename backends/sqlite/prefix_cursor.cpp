@@ -1,6 +1,5 @@
 #include "prefix_cursor.h"
 
-#include "key_bounds.h"
 
 namespace bytestore::sqlite {
 
@@ -10,7 +9,7 @@ PrefixCursor::PrefixCursor(std::shared_ptr<ConnectionPool> pool,
     : pool_(std::move(pool)),
       sql_(std::move(sql)),
       start_(prefix),
-      end_(successor(prefix)),
+      end_(sdk::prefix_end(prefix)),
       page_size_(page_size) {}
 
 bool PrefixCursor::next(const sdk::KeySink& sink) {

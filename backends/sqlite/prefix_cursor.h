@@ -29,7 +29,7 @@ class PrefixCursor final : public sdk::Cursor {
   std::shared_ptr<ConnectionPool> pool_;
   std::shared_ptr<const TableSql> sql_;
   std::string start_;               // the prefix, then the last key sent
-  std::optional<std::string> end_;  // successor(prefix), exclusive
+  std::optional<std::string> end_;  // sdk::prefix_end(prefix), exclusive
   std::int64_t page_size_;
   bool started_ = false;
   bool done_ = false;

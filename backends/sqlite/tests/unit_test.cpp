@@ -1,7 +1,6 @@
 // Behaviour special to the sqlite backend: options, schema, error mapping,
 // locking, and the key bounds of prefix scans.
 #include "connection.h"
-#include "key_bounds.h"
 #include "sqlite_scratch.h"
 #include "sqlite_options.h"
 
@@ -48,17 +47,17 @@ void raw_exec(const std::string& path, const char* sql) {
 }
 
 TEST(SqliteKeyBounds, Successor) {
-  EXPECT_EQ(successor(""), std::nullopt);
-  EXPECT_EQ(successor("a"), "b");
-  EXPECT_EQ(successor("abc"), "abd");
-  EXPECT_EQ(successor(std::string("a\0", 2)), std::string("a\x01", 2));
-  EXPECT_EQ(successor("a\x7f"), "a\x80");
-  EXPECT_EQ(successor("a\xfe"), "a\xff");
-  EXPECT_EQ(successor("a\xff"), "b");
-  EXPECT_EQ(successor("ab\xff\xff"), "ac");
-  EXPECT_EQ(successor("\xff"), std::nullopt);
-  EXPECT_EQ(successor("\xff\xff\xff"), std::nullopt);
-  EXPECT_EQ(successor("\xf4\x8f\xbf\xbf"), "\xf4\x8f\xbf\xc0");  // U+10FFFF
+  EXPECT_EQ(sdk::prefix_end(""), std::nullopt);
+  EXPECT_EQ(sdk::prefix_end("a"), "b");
+  EXPECT_EQ(sdk::prefix_end("abc"), "abd");
+  EXPECT_EQ(sdk::prefix_end(std::string("a\0", 2)), std::string("a\x01", 2));
+  EXPECT_EQ(sdk::prefix_end("a\x7f"), "a\x80");
+  EXPECT_EQ(sdk::prefix_end("a\xfe"), "a\xff");
+  EXPECT_EQ(sdk::prefix_end("a\xff"), "b");
+  EXPECT_EQ(sdk::prefix_end("ab\xff\xff"), "ac");
+  EXPECT_EQ(sdk::prefix_end("\xff"), std::nullopt);
+  EXPECT_EQ(sdk::prefix_end("\xff\xff\xff"), std::nullopt);
+  EXPECT_EQ(sdk::prefix_end("\xf4\x8f\xbf\xbf"), "\xf4\x8f\xbf\xc0");  // U+10FFFF
 }
 
 TEST(SqliteKeyBounds, PrefixScansAreExactRanges) {

@@ -381,6 +381,17 @@ concept ChecksOptions = requires(const typename B::Options& options) {
   B::check_options(options);
 };
 
+// The smallest byte string greater than every string starting with
+// `prefix`, or nullopt when there is none (prefix empty or all 0xFF): in
+// byte order, the keys with a prefix are [prefix, prefix_end(prefix)).
+inline std::optional<std::string> prefix_end(std::string_view prefix) {
+  std::string bound(prefix);
+  while (!bound.empty() && static_cast<unsigned char>(bound.back()) == 0xFF) bound.pop_back();
+  if (bound.empty()) return std::nullopt;
+  bound.back() = static_cast<char>(static_cast<unsigned char>(bound.back()) + 1);
+  return bound;
+}
+
 // Where a store keeps its data, and whether any is there yet.
 struct Location {
   enum class Data { absent, present, unknown };
