@@ -55,7 +55,7 @@ struct Client::Attempt {
   std::string ask;  // ASK's node, for the next try only
 };
 
-Client::Client(const ServerSettings& server, const RedisOptions& options)
+Client::Client(const ServerSettings& server, const RedisOptions& options, Driver driver)
     : cluster_(options.cluster),
       shown_(server.shown),
       max_retries_(options.max_retries),
@@ -90,38 +90,66 @@ Client::Client(const ServerSettings& server, const RedisOptions& options)
   }
   if (cluster_) slot_owner_.resize(kSlotCount);
   known_nodes_.push_back(setup_.endpoint.address());
-  thread_ = std::thread([this] { loop_.run(); });
+  if (driver == Driver::own_thread)
+    thread_ = std::thread([this] { loop_.run(); });
+  else
+    work_.reset();
 }
 
 Client::~Client() {
-  asio::post(loop_, [this] {
-    closing_ = true;
-    const auto why = error_of(Errc::unavailable, "the store is closing");
-    for (auto& [address, node] : nodes_)
-      for (auto& connection : node->connections)
-        if (connection) connection->close(why);
-  });
-  work_.reset();
-  thread_.join();
+  if (thread_.joinable()) {
+    asio::post(loop_, [this] { close_all(); });
+    work_.reset();
+    thread_.join();
+    return;
+  }
+  close_all();
+  loop_.restart();
+  loop_.poll();
+}
+
+void Client::close_all() {
+  closing_ = true;
+  const auto why = error_of(Errc::unavailable, "the store is closing");
+  for (auto& [address, node] : nodes_)
+    for (auto& connection : node->connections)
+      if (connection) connection->close(why);
 }
 
 void Client::submit(std::vector<Request> requests, Done done) {
   auto all = std::make_shared<std::vector<Request>>(std::move(requests));
-  asio::post(loop_, [this, all, done = std::move(done)]() mutable {
-    if (all->empty()) return done(nullptr);
-    auto batch = std::make_shared<Batch>();
-    batch->remaining = all->size();
-    batch->done = std::move(done);
-    for (Request& request : *all) {
-      auto attempt = std::make_shared<Attempt>();
-      attempt->batch = batch;
-      attempt->request = std::move(request);
-      dispatch(attempt);
-    }
-  });
+  asio::post(loop_, [this, all, done = std::move(done)]() mutable { start(std::move(*all), std::move(done)); });
+}
+
+void Client::start(std::vector<Request> requests, Done done) {
+  if (requests.empty()) return done(nullptr);
+  auto batch = std::make_shared<Batch>();
+  batch->remaining = requests.size();
+  batch->done = std::move(done);
+  for (Request& request : requests) {
+    auto attempt = std::make_shared<Attempt>();
+    attempt->batch = batch;
+    attempt->request = std::move(request);
+    dispatch(attempt);
+  }
 }
 
 void Client::call(std::vector<Request> requests) {
+  if (!thread_.joinable()) {
+    // Driven here: the loop runs on this thread until the call ends.
+    bool ended = false;
+    std::exception_ptr failure;
+    start(std::move(requests), [&](std::exception_ptr error) {
+      failure = error;
+      ended = true;
+    });
+    loop_.restart();
+    while (!ended && loop_.run_one() > 0) {
+    }
+    if (!ended) throw Error(Errc::internal, "the redis event loop ran out of work before the call ended");
+    if (failure) std::rethrow_exception(failure);
+    return;
+  }
   if (std::this_thread::get_id() == thread_.get_id())
     throw Error(Errc::internal, "a blocking redis call from the store's own event loop");
   std::promise<void> ended;

@@ -1,8 +1,13 @@
-// Runs requests against a standalone server or a Redis Cluster on one
-// event-loop thread per store: routes each request to the node serving
-// its slot, follows MOVED and ASK, reconnects, and retries with backoff
-// what the server says is transient. Every request is idempotent, so a
-// retry never writes what was not asked.
+// Runs requests against a standalone server or a Redis Cluster on an
+// Asio event loop: routes each request to the node serving its slot,
+// follows MOVED and ASK, reconnects, and retries with backoff what the
+// server says is transient. Every request is idempotent, so a retry never
+// writes what was not asked.
+//
+// A client is driven either by a thread of its own (for async calls, from
+// any thread) or by the one thread calling call() (a synchronous call
+// then runs wholly on the caller's thread, with no hand-off: ClientPool
+// gives each caller a client of its own).
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -42,15 +47,19 @@ class Client {
  public:
   using Done = std::function<void(std::exception_ptr error)>;
 
-  Client(const ServerSettings& server, const RedisOptions& options);
+  enum class Driver { own_thread, caller };
+
+  Client(const ServerSettings& server, const RedisOptions& options, Driver driver);
   ~Client();  // fails what is in flight, stops the loop
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
   // Runs the requests concurrently; `done` gets the first error, or null,
-  // once all have ended. Any thread; `done` runs on the loop.
+  // once all have ended. Any thread; `done` runs on the loop. Driver::
+  // own_thread only.
   void submit(std::vector<Request> requests, Done done);
-  // The same, waiting. Not from the loop.
+  // The same, waiting. Not from the loop; with Driver::caller, one thread
+  // at a time.
   void call(std::vector<Request> requests);
 
   // Cluster: reads the slot map from the seed node; throws when it is not
@@ -67,6 +76,8 @@ class Client {
   struct Attempt;
   struct Batch;
 
+  void start(std::vector<Request> requests, Done done);
+  void close_all();
   void dispatch(const std::shared_ptr<Attempt>& attempt);
   void on_replies(const std::shared_ptr<Attempt>& attempt, const std::string& address, bool asked,
                   std::exception_ptr error, Replies replies);
@@ -78,8 +89,10 @@ class Client {
   void ask_for_slots(std::size_t candidate);
   void apply_slots(const redisReply& slots, const std::string& asked);
 
+  // Runs `f` where the loop's state may be touched, and waits for it.
   template <class F>
   auto on_loop(F f) {
+    if (!thread_.joinable()) return f();
     std::packaged_task<decltype(f())()> task(std::move(f));
     auto result = task.get_future();
     boost::asio::post(loop_, std::move(task));

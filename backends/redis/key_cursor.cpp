@@ -6,10 +6,10 @@
 
 namespace bytestore::redis {
 
-KeyCursor::KeyCursor(std::shared_ptr<Client> client, std::string stored_prefix, std::size_t strip,
+KeyCursor::KeyCursor(std::shared_ptr<ClientPool> clients, std::string stored_prefix, std::size_t strip,
                      std::uint64_t page_size)
-    : client_(std::move(client)),
-      nodes_(client_->scan_nodes()),
+    : clients_(std::move(clients)),
+      nodes_(clients_->with([](Client& client) { return client.scan_nodes(); })),
       pattern_(scan_pattern(stored_prefix)),
       strip_(strip),
       page_size_(std::to_string(page_size)) {}
@@ -30,7 +30,7 @@ bool KeyCursor::next(const sdk::KeySink& sink) {
     for (std::size_t i = 0; i < found.elements; ++i)
       if (found.element[i]->type == REDIS_REPLY_STRING) keys.emplace_back(text_of(*found.element[i]));
   };
-  client_->call({std::move(scan)});
+  clients_->with([&](Client& client) { client.call({std::move(scan)}); });
   for (const std::string& key : keys) {
     if (key.size() < strip_) continue;
     const std::string_view name = std::string_view(key).substr(strip_);

@@ -13,7 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "client.h"
+#include "client_pool.h"
 
 namespace bytestore::redis {
 
@@ -21,11 +21,11 @@ class KeyCursor final : public sdk::Cursor {
  public:
   // Lists the stored keys starting with `stored_prefix`, yielding them
   // without their first `strip` bytes (the namespace).
-  KeyCursor(std::shared_ptr<Client> client, std::string stored_prefix, std::size_t strip, std::uint64_t page_size);
+  KeyCursor(std::shared_ptr<ClientPool> clients, std::string stored_prefix, std::size_t strip, std::uint64_t page_size);
   bool next(const sdk::KeySink& sink) override;
 
  private:
-  std::shared_ptr<Client> client_;
+  std::shared_ptr<ClientPool> clients_;
   std::vector<std::string> nodes_;
   std::size_t node_ = 0;
   std::string pattern_;

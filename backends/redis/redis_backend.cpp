@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "client.h"
+#include "client_pool.h"
 #include "key_cursor.h"
 #include "key_slot.h"
 #include "redis_options.h"
@@ -82,39 +83,41 @@ class RedisBackend {
         wait_replicas_(options.wait_replicas),
         wait_timeout_(options.wait_timeout),
         page_size_(options.page_size),
-        client_(std::make_shared<Client>(server_settings(options), options)) {
+        cluster_(options.cluster),
+        pool_(std::make_shared<ClientPool>(server_settings(options), options, options.connections)) {
     const std::string seed = server_settings(options).endpoint.address();
     Request ping;
     ping.commands.add({"PING"});
     ping.node = seed;
     ping.accept = [](Replies&) {};
-    client_->call({std::move(ping)});
-    if (client_->cluster()) client_->discover_slots();
+    call({std::move(ping)});
     capabilities_ = kDefaultCapabilities;
     const std::uint64_t bulk = bulk_limit(seed);
     capabilities_.max_value_bytes = bulk;
     capabilities_.max_key_bytes = bulk - namespace_.size();
-    capabilities_.atomic_batch = !client_->cluster();
+    capabilities_.atomic_batch = !cluster_;
     capabilities_.may_expire = !ttl_ms_.empty();
+    async_ = std::make_unique<Client>(server_settings(options), options, Client::Driver::own_thread);
+    if (cluster_) async_->discover_slots();
   }
 
   Capabilities capabilities() const { return capabilities_; }
 
-  void mget(std::span<const std::string_view> keys, const sdk::ValueSink& sink) { client_->call(get_requests(keys, sink)); }
+  void mget(std::span<const std::string_view> keys, const sdk::ValueSink& sink) { call(get_requests(keys, sink)); }
   void submit_mget(std::span<const std::string_view> keys, sdk::ValueSink sink, sdk::Completion done) {
     submit(get_requests(keys, sink), done);
   }
-  void mset(std::span<const sdk::KeyValueView> pairs) { client_->call(set_requests(pairs)); }
+  void mset(std::span<const sdk::KeyValueView> pairs) { call(set_requests(pairs)); }
   void submit_mset(std::span<const sdk::KeyValueView> pairs, sdk::Completion done) {
     submit(set_requests(pairs), done);
   }
-  void mdelete(std::span<const std::string_view> keys) { client_->call(delete_requests(keys)); }
+  void mdelete(std::span<const std::string_view> keys) { call(delete_requests(keys)); }
   void submit_mdelete(std::span<const std::string_view> keys, sdk::Completion done) {
     submit(delete_requests(keys), done);
   }
 
   std::unique_ptr<sdk::Cursor> scan(std::string_view prefix) {
-    return std::make_unique<KeyCursor>(client_, stored(prefix), namespace_.size(), page_size_);
+    return std::make_unique<KeyCursor>(pool_, stored(prefix), namespace_.size(), page_size_);
   }
 
  private:
@@ -133,7 +136,7 @@ class RedisBackend {
   std::map<int, std::vector<std::size_t>> groups(std::size_t count, KeyOf key_of) const {
     std::map<int, std::vector<std::size_t>> by_slot;
     for (std::size_t i = 0; i < count; ++i)
-      by_slot[client_->cluster() ? key_slot(stored(key_of(i))) : -1].push_back(i);
+      by_slot[cluster_ ? key_slot(stored(key_of(i))) : -1].push_back(i);
     return by_slot;
   }
 
@@ -213,11 +216,11 @@ class RedisBackend {
     std::vector<Request> requests;
     for (auto& [slot, indexes] : groups(pairs.size(), [&](std::size_t i) { return pairs[i].first; })) {
       Request request = request_for(slot);
-      if (!client_->cluster()) request.commands.add({"MULTI"});
+      if (!cluster_) request.commands.add({"MULTI"});
       add_writes(request.commands, pairs, indexes);
-      if (!client_->cluster()) request.commands.add({"EXEC"});
+      if (!cluster_) request.commands.add({"EXEC"});
       add_wait(request);
-      request.accept = write_check(!client_->cluster());
+      request.accept = write_check(!cluster_);
       requests.push_back(std::move(request));
     }
     return requests;
@@ -228,7 +231,7 @@ class RedisBackend {
     for (auto& [slot, indexes] : groups(keys.size(), [&](std::size_t i) { return keys[i]; })) {
       Request request = request_for(slot);
       // Several UNLINKs are one transaction, so a batch stays all-or-nothing.
-      const bool transaction = !client_->cluster() && indexes.size() > kKeysPerCommand;
+      const bool transaction = !cluster_ && indexes.size() > kKeysPerCommand;
       if (transaction) request.commands.add({"MULTI"});
       for (std::size_t begin = 0; begin < indexes.size(); begin += kKeysPerCommand) {
         const std::size_t end = std::min(indexes.size(), begin + kKeysPerCommand);
@@ -244,8 +247,12 @@ class RedisBackend {
     return requests;
   }
 
+  void call(std::vector<Request> requests) {
+    pool_->with([&](Client& client) { client.call(std::move(requests)); });
+  }
+
   void submit(std::vector<Request> requests, sdk::Completion done) {
-    client_->submit(std::move(requests), [done](std::exception_ptr error) {
+    async_->submit(std::move(requests), [done](std::exception_ptr error) {
       if (error)
         done.fail(error);
       else
@@ -266,7 +273,7 @@ class RedisBackend {
       if (r.type == REDIS_REPLY_ARRAY && r.elements == 2 && r.element[1]->type == REDIS_REPLY_STRING)
         limit = std::stoull(std::string(text_of(*r.element[1])));
     };
-    client_->call({std::move(ask)});
+    call({std::move(ask)});
     return limit;
   }
 
@@ -275,8 +282,10 @@ class RedisBackend {
   const std::uint64_t wait_replicas_;
   const std::chrono::milliseconds wait_timeout_;
   const std::uint64_t page_size_;
+  const bool cluster_;
   Capabilities capabilities_;
-  std::shared_ptr<Client> client_;
+  std::shared_ptr<ClientPool> pool_;  // synchronous calls, on the caller's thread
+  std::unique_ptr<Client> async_;     // last: destroyed first, failing what is in flight
 };
 
 }  // namespace bytestore::redis

@@ -23,7 +23,7 @@ struct RedisOptions {
   sdk::Duration connect_timeout{5000};
   sdk::Duration request_timeout{10000};
   std::uint64_t max_retries = 6;
-  std::uint64_t connections = 2;
+  std::uint64_t connections = 4;
   std::uint64_t page_size = 1000;
   std::uint64_t wait_replicas = 0;
   sdk::Duration wait_timeout{1000};
@@ -60,7 +60,9 @@ struct RedisOptions {
       sdk::OptionDoc{"max_retries",
                      "Times a command is retried after a lost connection, TRYAGAIN, CLUSTERDOWN, "
                      "LOADING, BUSY or a failover (backoff 50 ms doubling, at most 2 s)."},
-      sdk::OptionDoc{"connections", "Connections kept open to each node (1 to 64)."},
+      sdk::OptionDoc{"connections",
+                     "Synchronous calls running at once (1 to 64), each on connections of its own "
+                     "(one per node); async calls have as many per node again."},
       sdk::OptionDoc{"page_size", "SCAN COUNT when listing keys (1 to 100000)."},
       sdk::OptionDoc{"wait_replicas",
                      "After each write batch, WAIT for this many replicas to acknowledge it; fewer "
