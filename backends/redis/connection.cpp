@@ -40,8 +40,8 @@ class PipelinedConnection final : public Connection,
     if (broken_) return done(broken_why_, {});
     pending_.push_back({commands.count(), {}, std::move(done)});
     reader_.allow_elements(static_cast<long long>(commands.count()));
-    out_ += commands.bytes();
-    if (connected_ && pending_.size() == 1) arm_request_timer();
+    commands.pieces(out_);
+    if (connected_) watch_requests();
     flush();
   }
 
@@ -131,20 +131,22 @@ class PipelinedConnection final : public Connection,
 
   void on_connected() {
     connected_ = true;
-    if (pending_.empty())
-      cancel_timer();
-    else
-      arm_request_timer();
+    cancel_timer();
+    watch_requests();
     read();
     flush();
   }
 
+  // Writes what was sent since the last write, in one gathering write of
+  // the requests' own buffers (nothing copied).
   void flush() {
     if (!connected_ || broken_ || writing_ || out_.empty()) return;
     writing_ = true;
     in_flight_.swap(out_);
+    buffers_.clear();
+    for (const CommandBuffer::Piece& piece : in_flight_) buffers_.emplace_back(piece.data.get(), piece.size);
     auto self = this->shared_from_this();
-    asio::async_write(stream_, asio::buffer(in_flight_), [self](const boost::system::error_code& ec, std::size_t) {
+    asio::async_write(stream_, buffers_, [self](const boost::system::error_code& ec, std::size_t) {
       self->writing_ = false;
       if (self->broken_) return;
       if (ec) return self->fail_io("sending failed", ec);
@@ -179,14 +181,30 @@ class PipelinedConnection final : public Connection,
     if (front.replies.size() < front.expected) return;
     Pending done = std::move(front);
     pending_.pop_front();
-    if (pending_.empty())
-      cancel_timer();
-    else
-      arm_request_timer();
+    ++completed_;
     done.done(nullptr, std::move(done.replies));
   }
 
-  void arm_request_timer() { arm_timer(setup_.request_timeout, "no reply within the request_timeout"); }
+  // While requests wait, a timer checks every request_timeout that one
+  // was answered since the last check (re-arming it on every reply would
+  // cost a system call each): a connection silent that long is dropped.
+  void watch_requests() {
+    if (watching_ || pending_.empty()) return;
+    watching_ = true;
+    const std::uint64_t generation = ++timer_generation_, completed = completed_;
+    timer_.expires_after(setup_.request_timeout);
+    std::weak_ptr<PipelinedConnection> weak = this->shared_from_this();
+    timer_.async_wait([weak, generation, completed](const boost::system::error_code& ec) {
+      auto self = weak.lock();
+      if (ec || !self || self->timer_generation_ != generation || self->broken_) return;
+      self->watching_ = false;
+      if (self->pending_.empty()) return;
+      if (self->completed_ == completed)
+        return self->fail(std::make_exception_ptr(
+            Error(Errc::unavailable, self->where() + ": no reply within the request_timeout")));
+      self->watch_requests();
+    });
+  }
 
   void arm_timer(std::chrono::milliseconds after, const char* why) {
     const std::uint64_t generation = ++timer_generation_;
@@ -201,6 +219,7 @@ class PipelinedConnection final : public Connection,
 
   void cancel_timer() {
     ++timer_generation_;
+    watching_ = false;
     timer_.cancel();
   }
 
@@ -237,8 +256,11 @@ class PipelinedConnection final : public Connection,
   bool writing_ = false;
   bool broken_ = false;
   std::exception_ptr broken_why_;
-  std::string out_;        // formatted, not yet being written
-  std::string in_flight_;  // being written
+  std::vector<CommandBuffer::Piece> out_;        // sent, not yet being written
+  std::vector<CommandBuffer::Piece> in_flight_;  // being written
+  std::vector<asio::const_buffer> buffers_;      // in_flight_'s bytes
+  bool watching_ = false;                        // the request timer is armed
+  std::uint64_t completed_ = 0;                  // requests answered
   std::array<char, 64 * 1024> in_;
   ReplyReader reader_;
   std::deque<Pending> pending_;

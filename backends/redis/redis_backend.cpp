@@ -5,7 +5,7 @@
 // nodes concurrently. Every call runs on the client's event loop.
 #include <bytestore/plugin_sdk.hpp>
 
-#include <map>
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -132,12 +132,48 @@ class RedisBackend {
 
   // The keys of a call grouped as requests go: by hash slot on a cluster,
   // all in one group otherwise; each group in call order.
+  struct Group {
+    int slot;  // -1: not a cluster
+    std::vector<std::size_t> indexes;
+  };
   template <class KeyOf>
-  std::map<int, std::vector<std::size_t>> groups(std::size_t count, KeyOf key_of) const {
-    std::map<int, std::vector<std::size_t>> by_slot;
-    for (std::size_t i = 0; i < count; ++i)
-      by_slot[cluster_ ? key_slot(stored(key_of(i))) : -1].push_back(i);
-    return by_slot;
+  std::vector<Group> groups(std::size_t count, KeyOf key_of) const {
+    std::vector<Group> all;
+    if (!cluster_) {
+      all.push_back({-1, std::vector<std::size_t>(count)});
+      for (std::size_t i = 0; i < count; ++i) all[0].indexes[i] = i;
+      return all;
+    }
+    // (slot, index) pairs sorted: each slot's keys together, in call order.
+    std::vector<std::pair<std::uint16_t, std::size_t>> slots(count);
+    std::string scratch;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string_view key = key_of(i);
+      scratch.assign(namespace_).append(key);
+      slots[i] = {key_slot(scratch), i};
+    }
+    std::sort(slots.begin(), slots.end());
+    for (std::size_t i = 0; i < count; ++i) {
+      if (i == 0 || slots[i].first != slots[i - 1].first) all.push_back({slots[i].first, {}});
+      all.back().indexes.push_back(slots[i].second);
+    }
+    return all;
+  }
+
+  // Adds COMMAND key... for keys[indexes[begin, end)], stored names.
+  void add_keyed(CommandBuffer& commands, std::string_view command, std::span<const std::string_view> keys,
+                 const std::vector<std::size_t>& indexes, std::size_t begin, std::size_t end) const {
+    std::vector<std::string> names;
+    std::vector<std::string_view> arguments{command};
+    arguments.reserve(end - begin + 1);
+    if (!namespace_.empty()) {
+      names.reserve(end - begin);
+      for (std::size_t j = begin; j < end; ++j) names.push_back(stored(keys[indexes[j]]));
+      arguments.insert(arguments.end(), names.begin(), names.end());
+    } else {
+      for (std::size_t j = begin; j < end; ++j) arguments.push_back(keys[indexes[j]]);
+    }
+    commands.add(arguments);
   }
 
   Request request_for(int slot) const {
@@ -170,9 +206,7 @@ class RedisBackend {
       for (std::size_t begin = 0; begin < indexes.size(); begin += kKeysPerCommand) {
         const std::size_t end = std::min(indexes.size(), begin + kKeysPerCommand);
         Request request = request_for(slot);
-        std::vector<std::string> arguments{"MGET"};
-        for (std::size_t j = begin; j < end; ++j) arguments.push_back(stored(keys[indexes[j]]));
-        request.commands.add(std::vector<std::string_view>(arguments.begin(), arguments.end()));
+        add_keyed(request.commands, "MGET", keys, indexes, begin, end);
         std::vector<std::size_t> places(indexes.begin() + begin, indexes.begin() + end);
         request.accept = [places = std::move(places), sink](Replies& replies) {
           const redisReply& values = *replies[0];
@@ -235,9 +269,7 @@ class RedisBackend {
       if (transaction) request.commands.add({"MULTI"});
       for (std::size_t begin = 0; begin < indexes.size(); begin += kKeysPerCommand) {
         const std::size_t end = std::min(indexes.size(), begin + kKeysPerCommand);
-        std::vector<std::string> arguments{"UNLINK"};
-        for (std::size_t j = begin; j < end; ++j) arguments.push_back(stored(keys[indexes[j]]));
-        request.commands.add(std::vector<std::string_view>(arguments.begin(), arguments.end()));
+        add_keyed(request.commands, "UNLINK", keys, indexes, begin, end);
       }
       if (transaction) request.commands.add({"EXEC"});
       add_wait(request);

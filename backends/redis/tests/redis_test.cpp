@@ -222,7 +222,19 @@ TEST(Faults, ARequestTimeoutDropsTheConnectionAndSaysSo) {
   EXPECT_EQ(store->mget({"k"})[0], Bytes("v"));
 }
 
+// The clients connected to the test's server, redis-cli's own included.
+std::size_t clients() { return lines_of(server->cli({"CLIENT", "LIST"}).out).size(); }
+
+void wait_until_clients(std::size_t count) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (clients() > count) {
+    ASSERT_LT(std::chrono::steady_clock::now(), give_up) << "the killed writer's connections stayed open";
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 TEST(Crash, AKilledWriterLeavesEveryBatchWholeOrAbsent) {
+  const std::size_t baseline = clients();
   int acknowledged = 0, torn = 0;
   for (int iteration = 0; iteration < 10; ++iteration) {
     const auto writer = bytestore::testing::kill_writer(
@@ -238,6 +250,10 @@ TEST(Crash, AKilledWriterLeavesEveryBatchWholeOrAbsent) {
           }
         });
     ASSERT_TRUE(writer.killed) << writer.exit_code;
+    // What the writer sent before it died may still be in the server's
+    // socket buffer: once its connections are gone, the server has run all
+    // of it (a whole transaction, or nothing).
+    wait_until_clients(baseline);
     // Opened only between kills: a store runs a thread of its own, and a
     // child forked while another thread holds a lock could never take it.
     auto reader = open_redis(server->url(), "namespace: crash");
