@@ -9,7 +9,7 @@ packages=(
   libsqlite3-dev libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 lmdb-utils clang-14 libclang-rt-14-dev libzstd-dev libsodium-dev
   python3 libpq-dev postgresql-15 python3-psycopg2 openssl dpkg-dev man-db
-  libhiredis-dev redis-server redis-tools python3-redis
+  libhiredis-dev redis-server redis-tools python3-redis ccache
 )
 
 missing=()

@@ -4,10 +4,13 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-# -O2, as Debian builds its packages (dpkg-buildflags); GCC 12 at -O3 also
-# warns falsely about std::string copies (-Wrestrict), which -Werror stops.
+# -O2 -g, as Debian builds its packages (dpkg-buildflags), stripped when
+# packed; GCC 12 at -O3 also warns falsely about std::string copies
+# (-Wrestrict), which -Werror stops. The same flags as test.sh's release
+# tree, so the compiler cache serves both.
+source tools/ccache.sh
 cmake -S . -B build/package-build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-  "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" \
+  "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -g -DNDEBUG" "-DCMAKE_C_FLAGS_RELEASE=-O2 -g -DNDEBUG" "${ccache_flags[@]}" \
   -DBYTESTORE_BUILD_TESTS=OFF -DBYTESTORE_BUILD_CONFORMANCE=ON -DBYTESTORE_BUILD_BENCH=OFF -DBYTESTORE_WERROR=ON \
   >build/package-build.configure.log 2>&1 || { cat build/package-build.configure.log; exit 1; }
 ninja -C build/package-build

@@ -31,7 +31,10 @@ sanitized=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g" "-DCMAKE_C_
 
 step "release build and tests"
 mkdir -p build
-configure_and_build build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBYTESTORE_BUILD_TESTS=ON
+# One compiler cache (tools/ccache.sh) for this tree and the package's
+# build, which compile the same sources with the same flags.
+source tools/ccache.sh
+configure_and_build build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBYTESTORE_BUILD_TESTS=ON "${ccache_flags[@]}"
 ctest --test-dir build/release --output-on-failure -j2
 
 step "install, then an outside project against the installed package"

@@ -55,8 +55,8 @@ struct RedisOptions {
                      "machine. Default false: such a store is refused."},
       sdk::OptionDoc{"connect_timeout", "How long connecting (and the TLS handshake) may take."},
       sdk::OptionDoc{"request_timeout",
-                     "How long the server may take to answer; then the connection is dropped and "
-                     "the call retried."},
+                     "How long a connection with requests waiting may go without a reply (noticed "
+                     "within twice that); then it is dropped and its requests retried."},
       sdk::OptionDoc{"max_retries",
                      "Times a command is retried after a lost connection, TRYAGAIN, CLUSTERDOWN, "
                      "LOADING, BUSY or a failover (backoff 50 ms doubling, at most 2 s)."},
