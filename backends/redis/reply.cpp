@@ -15,6 +15,9 @@ ReplyReader::ReplyReader() : reader_(redisReaderCreate()) {
   functions_.createArray = &ReplyReader::create_array;
   reader_->fn = &functions_;
   reader_->privdata = this;
+  // hiredis frees its input buffer whenever it empties past maxbuf (16 KiB);
+  // with 64 KiB reads that is a free and a fresh allocation per read.
+  reader_->maxbuf = kKeptInputBytes;
 }
 
 void* ReplyReader::create_array(const redisReadTask* task, int elements) {

@@ -27,6 +27,8 @@ class ReplyReader {
   // Arrays of this many elements are always allowed: SCAN pages, MGET
   // chunks and CLUSTER SLOTS stay well under it.
   static constexpr long long kBaseElementLimit = 1 << 20;
+  // An input buffer up to this size is kept for the next reply.
+  static constexpr std::size_t kKeptInputBytes = 1 << 20;
 
   ReplyReader();
   ~ReplyReader();
