@@ -1031,46 +1031,38 @@ What bounds it:
 
 - **The same commands reach the same servers** on both sides, so the
   servers' work is the same; the difference is the client's.
-- **Every call goes to the store's event-loop thread and back.** The
-  backend does all its I/O on one Asio thread per store
-  (backends/redis/client.h): `mget` and `mset` post their requests to it
-  and wait on a promise, where the hand-written side writes and reads the
-  socket on the calling thread. The two extra wake-ups (the loop's, then
-  the caller's) take 30 to 60 µs on this machine, a VM whose idle CPUs
-  are slow to wake (a post to an idle `io_context` and a promise back,
-  measured alone), about the whole round trip of an MGET of 100 small
-  values: hence ratios of 1.2 to 1.5 on one server wherever the round
-  trip itself is short. For mget the caller's CPU time is a fraction of
-  the hand-written side's (ratio (CPU) well under 1): the time is spent
-  waiting, not working.
-- **On the cluster, costs per hash slot.** The backend makes one request
-  per slot, and keys without hash tags each fall in a slot of their own
-  (100 keys, about 100 requests). Per request: the keys copied into a
-  vector of strings, the command formatted by hiredis and copied into the
-  request, a `std::function` and a shared attempt, a node of a `std::map`
-  for the grouping; on the loop, the request handed to its connection on
-  its own, and after each reply the connection's request timer re-armed,
-  one `timerfd_settime` system call per slot. A profile of mget of
-  1,000 × 100 B on the cluster (perf, the benchmark process): 62% on the
-  loop thread (13% re-arming timers, half of it in the system call), 34%
-  building the requests on the caller (a third grouping the keys by
-  slot, a third formatting commands), and malloc and free 18% across
-  both. The hand-written side appends one command per slot to hiredis's
-  output buffer and reads the replies in order: the backend's extra is
-  about 2 µs per slot, about twice the time or more for values of 100 B;
-  with 4 KiB values moving the bytes weighs more and the ratio is lower.
-- **Large writes on one server are copied three times.** An MSET of
-  1,000 × 4 KiB is formatted by hiredis into a new 4 MB buffer, copied
-  into the request's string, and copied again into the connection's
-  output buffer on the loop thread; each new buffer that large is fresh
-  memory from the kernel, faulted in and zeroed page by page. In a
-  profile, half of the process's CPU is in `CommandBuffer::add` and 61%
-  in page faults, inside those copies; by hand, hiredis formats once into
-  its output buffer. Reads of 1,000 × 4 KiB go the other way: hiredis's
-  blocking reads take 16 KiB at a time, the backend's 64 KiB, and the
-  backend can come out ahead; that row moves by a factor of two from run
-  to run with the allocator's state (4 MB of values allocated and freed
-  per call, on both sides).
+- **A synchronous call runs on the calling thread**, as the hand-written
+  side does: it takes a client of its own from the store's pool and
+  drives that client's Asio event loop until the call ends
+  (backends/redis/client_pool.h), with no hand-off to another thread.
+  What remains per call on one server is the machinery around the same
+  bytes: the request's bookkeeping (its command block, a completion, an
+  attempt for retries), a non-blocking socket (a read tried at once, then
+  `epoll_wait`, then the read) where hiredis blocks in one `recv`, and the
+  host's own path (the plugin ABI, the values copied into the result).
+  That is tens of microseconds: ratios of 1.2 to 1.4 where the whole round
+  trip is about 100 µs (100 small values), about 1 or below for 1,000
+  keys or 4 KiB values.
+- **Large writes are not copied.** hiredis formats a big command (an MSET
+  of 1,000 × 4 KiB is 4 MB) into memory of its own, and that memory is
+  written to the socket as it is, gathered with the small commands
+  around it in one write; the hand-written side has hiredis append it to
+  its output buffer, a copy into memory faulted in page by page, which is
+  why ByteStore can come out ahead there.
+- **Replies are read 64 KiB at a time** into hiredis's reader, which
+  keeps its input buffer (up to 1 MiB) between replies: by default it
+  frees the buffer whenever it empties past 16 KiB, and the allocations
+  and page faults that followed made an mget of 100 × 4 KiB three times
+  slower than by hand.
+- **On the cluster, a request per hash slot.** Keys without hash tags each
+  fall in a slot of their own (100 keys, about 100 slots), and the backend
+  makes one request per slot, so that a `MOVED`, `ASK` or `TRYAGAIN`
+  redirects or retries just that slot: each with its own command block,
+  completion and attempt, where the hand-written side appends one command
+  per slot to a node's output buffer. That costs about 1 to 1.5 µs per
+  slot, the gap left on the cluster for 100 B values; a request per node
+  holding each slot's command, with redirections per command, would close
+  most of it.
 - **Beside LangChain** (no target; below 1 is ByteStore faster). The
   LangChain column is RedisStore's request pattern sent by C++, not
   LangChain itself: the Python work per key is not counted. On one
@@ -1145,7 +1137,7 @@ def write_redis(args):
         f"workload over its target once more ({args.rerun_repetitions} repetitions, both sides back to back)"
         + (f"; those results are in `{os.path.relpath(rechecked, ROOT)}`." if rechecked else "."),
         "- **ByteStore**: `backend: redis` with its url (and `cluster: true` on the cluster), its defaults "
-        "otherwise (2 connections per node, one event-loop thread), no namespace.",
+        "otherwise (synchronous calls on the calling thread, one connection per node each), no namespace.",
         "- **hiredis by hand** sends the commands the backend sends, over one blocking `redisConnect` "
         "connection per node, `redisAppendCommandArgv` then `redisGetReply`: mget one `MGET` per 1,000 "
         "keys; mset `MULTI`, one `MSET` per 1,000 pairs, `EXEC`, in one round trip. On the cluster the "
