@@ -22,6 +22,11 @@ using Tcp = asio::ip::tcp::socket;
 using Tls = asio::ssl::stream<Tcp>;
 using Unix = asio::local::stream_protocol::socket;
 
+// Pieces this large are written from their own memory; smaller ones are
+// copied together first.
+constexpr std::size_t kLargePiece = 64 * 1024;
+constexpr std::size_t kOwnMemory = ~std::size_t{0};
+
 template <class Stream>
 class PipelinedConnection final : public Connection,
                                   public std::enable_shared_from_this<PipelinedConnection<Stream>> {
@@ -137,14 +142,33 @@ class PipelinedConnection final : public Connection,
     flush();
   }
 
-  // Writes what was sent since the last write, in one gathering write of
-  // the requests' own buffers (nothing copied).
+  // Writes what was sent since the last write in one gathering write:
+  // large pieces from the requests' own memory, runs of small ones (many
+  // requests of a few commands each) copied together, since a write takes
+  // at most 64 buffers.
   void flush() {
     if (!connected_ || broken_ || writing_ || out_.empty()) return;
     writing_ = true;
     in_flight_.swap(out_);
+    staged_.clear();
+    std::vector<std::pair<std::size_t, std::size_t>> runs;  // staged_ offsets, or ~0 for a piece
+    for (std::size_t i = 0; i < in_flight_.size(); ++i) {
+      const CommandBuffer::Piece& piece = in_flight_[i];
+      if (piece.size >= kLargePiece) {
+        runs.emplace_back(kOwnMemory, i);
+        continue;
+      }
+      if (runs.empty() || runs.back().first == kOwnMemory) runs.emplace_back(staged_.size(), 0);
+      staged_.append(piece.data.get(), piece.size);
+      runs.back().second += piece.size;
+    }
     buffers_.clear();
-    for (const CommandBuffer::Piece& piece : in_flight_) buffers_.emplace_back(piece.data.get(), piece.size);
+    for (const auto& [offset, size_or_index] : runs) {
+      if (offset == kOwnMemory)
+        buffers_.emplace_back(in_flight_[size_or_index].data.get(), in_flight_[size_or_index].size);
+      else
+        buffers_.emplace_back(staged_.data() + offset, size_or_index);
+    }
     auto self = this->shared_from_this();
     asio::async_write(stream_, buffers_, [self](const boost::system::error_code& ec, std::size_t) {
       self->writing_ = false;
@@ -259,6 +283,7 @@ class PipelinedConnection final : public Connection,
   std::vector<CommandBuffer::Piece> out_;        // sent, not yet being written
   std::vector<CommandBuffer::Piece> in_flight_;  // being written
   std::vector<asio::const_buffer> buffers_;      // in_flight_'s bytes
+  std::string staged_;                           // in_flight_'s small pieces, copied together
   bool watching_ = false;                        // the request timer is armed
   std::uint64_t completed_ = 0;                  // requests answered
   std::array<char, 64 * 1024> in_;
