@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "harness_args.h"
 #include "local_postgres.h"
 #include "subprocess.h"
 
@@ -22,21 +23,14 @@ int main(int argc, char** argv) {
     std::cerr << "usage: postgres-conformance-harness CONFORMANCE [--option 'k: v']... [--- suite flags]\n";
     return 2;
   }
-  std::vector<std::string> options, suite_flags;
-  bool suite = false;
-  for (int i = 2; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "---") {
-      suite = true;
-    } else if (suite) {
-      suite_flags.push_back(arg);
-    } else if (arg == "--option" && i + 1 < argc) {
-      options.push_back(argv[++i]);
-    } else {
-      std::cerr << "postgres-conformance-harness: unexpected '" << arg << "'\n";
-      return 2;
-    }
+  bytestore::testing::HarnessArgs parsed;
+  try {
+    parsed = bytestore::testing::parse_harness_args(argc, argv, 2);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "postgres-conformance-harness: " << e.what() << "\n";
+    return 2;
   }
+  const auto& [options, suite_flags] = parsed;
   try {
     LocalPostgres server;
     const auto dir = std::filesystem::temp_directory_path() / ("bytestore-pg-conformance-" + std::to_string(getpid()));

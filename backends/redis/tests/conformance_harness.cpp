@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "harness_args.h"
 #include "local_data_api_server.h"
 #include "local_redis.h"
 #include "subprocess.h"
@@ -36,21 +37,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string server = argv[2];
-  std::vector<std::string> options, suite_flags;
-  bool suite = false;
-  for (int i = 3; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "---") {
-      suite = true;
-    } else if (suite) {
-      suite_flags.push_back(arg);
-    } else if (arg == "--option" && i + 1 < argc) {
-      options.push_back(argv[++i]);
-    } else {
-      std::cerr << "redis-conformance-harness: unexpected '" << arg << "'\n";
-      return 2;
-    }
+  bytestore::testing::HarnessArgs parsed;
+  try {
+    parsed = bytestore::testing::parse_harness_args(argc, argv, 3);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "redis-conformance-harness: " << e.what() << "\n";
+    return 2;
   }
+  const auto& [options, suite_flags] = parsed;
   try {
     std::unique_ptr<TestCertificate> certificate;
     std::unique_ptr<LocalRedis> single;
