@@ -121,17 +121,52 @@ void Client::submit(std::vector<Request> requests, Done done) {
   asio::post(loop_, [this, all, done = std::move(done)]() mutable { start(std::move(*all), std::move(done)); });
 }
 
+// A call's first attempts go out with one send per node (its requests'
+// commands one after another, the replies split among them by count);
+// a retry or a redirection goes on its own.
 void Client::start(std::vector<Request> requests, Done done) {
   if (requests.empty()) return done(nullptr);
   auto batch = std::make_shared<Batch>();
   batch->remaining = requests.size();
   batch->done = std::move(done);
+  std::vector<std::pair<std::string, std::vector<std::shared_ptr<Attempt>>>> by_node;
   for (Request& request : requests) {
     auto attempt = std::make_shared<Attempt>();
     attempt->batch = batch;
     attempt->request = std::move(request);
-    dispatch(attempt);
+    std::string address = closing_ ? std::string() : address_of(attempt->request);
+    if (address.empty()) {
+      dispatch(attempt);
+      continue;
+    }
+    auto node = std::find_if(by_node.begin(), by_node.end(), [&](const auto& n) { return n.first == address; });
+    if (node == by_node.end()) node = by_node.insert(by_node.end(), {std::move(address), {}});
+    node->second.push_back(std::move(attempt));
   }
+  for (auto& [address, attempts] : by_node) {
+    if (attempts.size() == 1) {
+      dispatch(attempts[0]);
+      continue;
+    }
+    CommandBuffer commands;
+    for (const auto& attempt : attempts) commands.append(attempt->request.commands);
+    auto shared = std::make_shared<std::vector<std::shared_ptr<Attempt>>>(std::move(attempts));
+    connection_to(address)->send(commands, [this, shared, address](std::exception_ptr error, Replies replies) {
+      std::size_t at = 0;
+      for (const auto& attempt : *shared) {
+        const std::size_t count = attempt->request.commands.count();
+        on_replies(attempt, address, false, error,
+                   error ? ReplySpan() : ReplySpan(replies).subspan(at, count));
+        at += count;
+      }
+    });
+  }
+}
+
+std::string Client::address_of(const Request& request) const {
+  if (!request.node.empty()) return request.node;
+  if (!cluster_) return setup_.endpoint.address();
+  return slot_owner_[*request.slot];
 }
 
 void Client::call(std::vector<Request> requests) {
@@ -166,7 +201,7 @@ void Client::discover_slots() {
   Request ask;
   ask.commands.add({"CLUSTER", "SLOTS"});
   ask.node = setup_.endpoint.address();
-  ask.accept = [this](Replies& replies) { apply_slots(*replies[0], setup_.endpoint.address()); };
+  ask.accept = [this](ReplySpan replies) { apply_slots(*replies[0], setup_.endpoint.address()); };
   call({std::move(ask)});
   const bool covered = on_loop([this] {
     return std::none_of(slot_owner_.begin(), slot_owner_.end(), [](const std::string& a) { return a.empty(); });
@@ -194,19 +229,15 @@ void Client::dispatch(const std::shared_ptr<Attempt>& attempt) {
   if (asked) {
     address = std::move(attempt->ask);
     attempt->ask.clear();
-  } else if (!request.node.empty()) {
-    address = request.node;
-  } else if (!cluster_) {
-    address = setup_.endpoint.address();
   } else {
-    address = slot_owner_[*request.slot];
+    address = address_of(request);
     if (address.empty())
       return retry_later(attempt, error_of(Errc::unavailable, "no node of the cluster of " + shown_ +
                                                                   " serves hash slot " +
                                                                   std::to_string(*request.slot)));
   }
   auto handle = [this, attempt, address, asked](std::exception_ptr error, Replies replies) {
-    on_replies(attempt, address, asked, error, std::move(replies));
+    on_replies(attempt, address, asked, error, replies);
   };
   const std::shared_ptr<Connection> connection = connection_to(address);
   if (!asked) return connection->send(request.commands, std::move(handle));
@@ -217,9 +248,9 @@ void Client::dispatch(const std::shared_ptr<Attempt>& attempt) {
 }
 
 void Client::on_replies(const std::shared_ptr<Attempt>& attempt, const std::string& address, bool asked,
-                        std::exception_ptr error, Replies replies) {
+                        std::exception_ptr error, ReplySpan replies) {
   if (error) return is_unavailable(error) ? retry_later(attempt, error) : finish(attempt, error);
-  if (asked && !replies.empty()) replies.erase(replies.begin());
+  if (asked && !replies.empty()) replies = replies.subspan(1);
   if (!attempt->request.errors_are_answers) {
     for (const Reply& reply : replies) {
       const redisReply* found = first_error(*reply);

@@ -39,7 +39,7 @@ struct Request {
   std::string node;                   // or this node (SCAN); empty: route by slot
   // Called on the loop with the replies when none is an error; throws
   // Error to fail the call.
-  std::function<void(Replies& replies)> accept;
+  std::function<void(ReplySpan replies)> accept;
   bool errors_are_answers = false;  // hand error replies to accept as they are
 };
 
@@ -80,7 +80,10 @@ class Client {
   void close_all();
   void dispatch(const std::shared_ptr<Attempt>& attempt);
   void on_replies(const std::shared_ptr<Attempt>& attempt, const std::string& address, bool asked,
-                  std::exception_ptr error, Replies replies);
+                  std::exception_ptr error, ReplySpan replies);
+  // The node a first attempt goes to; empty when its slot has no known
+  // owner.
+  std::string address_of(const Request& request) const;
   void retry_later(const std::shared_ptr<Attempt>& attempt, std::exception_ptr why);
   void finish(const std::shared_ptr<Attempt>& attempt, std::exception_ptr error);
   std::shared_ptr<Connection> connection_to(const std::string& address);

@@ -12,6 +12,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@
 namespace bytestore::redis {
 
 using Replies = std::vector<Reply>;
+// One request's share of the replies a connection read.
+using ReplySpan = std::span<Reply>;
 
 struct ConnectionSetup {
   Endpoint endpoint;

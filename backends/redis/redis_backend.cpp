@@ -89,7 +89,7 @@ class RedisBackend {
     Request ping;
     ping.commands.add({"PING"});
     ping.node = seed;
-    ping.accept = [](Replies&) {};
+    ping.accept = [](ReplySpan) {};
     call({std::move(ping)});
     capabilities_ = kDefaultCapabilities;
     const std::uint64_t bulk = bulk_limit(seed);
@@ -188,8 +188,8 @@ class RedisBackend {
   }
   // What checks a write request's replies: EXEC's (a transaction), then
   // WAIT's. Holds copies: a call may end after the backend is gone.
-  std::function<void(Replies&)> write_check(bool transaction) const {
-    return [transaction, wanted = wait_replicas_, timeout = wait_timeout_](Replies& replies) {
+  std::function<void(ReplySpan)> write_check(bool transaction) const {
+    return [transaction, wanted = wait_replicas_, timeout = wait_timeout_](ReplySpan replies) {
       if (transaction) {
         // EXEC's reply is null when the server aborted the transaction.
         const redisReply& exec = *replies[replies.size() - (wanted > 0 ? 2 : 1)];
@@ -208,7 +208,7 @@ class RedisBackend {
         Request request = request_for(slot);
         add_keyed(request.commands, "MGET", keys, indexes, begin, end);
         std::vector<std::size_t> places(indexes.begin() + begin, indexes.begin() + end);
-        request.accept = [places = std::move(places), sink](Replies& replies) {
+        request.accept = [places = std::move(places), sink](ReplySpan replies) {
           const redisReply& values = *replies[0];
           if (values.type != REDIS_REPLY_ARRAY || values.elements != places.size())
             throw Error(Errc::corruption, "MGET answered with something other than one value per key");
@@ -300,7 +300,7 @@ class RedisBackend {
     ask.commands.add({"CONFIG", "GET", "proto-max-bulk-len"});
     ask.node = node;
     ask.errors_are_answers = true;
-    ask.accept = [&limit](Replies& replies) {
+    ask.accept = [&limit](ReplySpan replies) {
       const redisReply& r = *replies[0];
       if (r.type == REDIS_REPLY_ARRAY && r.elements == 2 && r.element[1]->type == REDIS_REPLY_STRING)
         limit = std::stoull(std::string(text_of(*r.element[1])));
