@@ -2,6 +2,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include <boost/container/small_vector.hpp>
+
 #include <new>
 
 namespace bytestore::redis {
@@ -14,8 +16,9 @@ constexpr std::size_t kOwnPiece = 16 * 1024;
 }  // namespace
 
 void CommandBuffer::add(std::span<const std::string_view> arguments) {
-  std::vector<const char*> data;
-  std::vector<std::size_t> sizes;
+  // Most commands have a few arguments: no allocation for those.
+  boost::container::small_vector<const char*, 8> data;
+  boost::container::small_vector<std::size_t, 8> sizes;
   data.reserve(arguments.size());
   sizes.reserve(arguments.size());
   for (std::string_view argument : arguments) {

@@ -5,6 +5,8 @@
 // nodes concurrently. Every call runs on the client's event loop.
 #include <bytestore/plugin_sdk.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -164,7 +166,7 @@ class RedisBackend {
   void add_keyed(CommandBuffer& commands, std::string_view command, std::span<const std::string_view> keys,
                  const std::vector<std::size_t>& indexes, std::size_t begin, std::size_t end) const {
     std::vector<std::string> names;
-    std::vector<std::string_view> arguments{command};
+    boost::container::small_vector<std::string_view, 8> arguments{command};
     arguments.reserve(end - begin + 1);
     if (!namespace_.empty()) {
       names.reserve(end - begin);
@@ -173,7 +175,7 @@ class RedisBackend {
     } else {
       for (std::size_t j = begin; j < end; ++j) arguments.push_back(keys[indexes[j]]);
     }
-    commands.add(arguments);
+    commands.add({arguments.data(), arguments.size()});
   }
 
   Request request_for(int slot) const {
@@ -201,13 +203,17 @@ class RedisBackend {
   }
 
   std::vector<Request> get_requests(std::span<const std::string_view> keys, const sdk::ValueSink& sink) const {
+    std::vector<Group> all = groups(keys.size(), [&](std::size_t i) { return keys[i]; });
     std::vector<Request> requests;
-    for (auto& [slot, indexes] : groups(keys.size(), [&](std::size_t i) { return keys[i]; })) {
+    requests.reserve(all.size());
+    for (auto& [slot, indexes] : all) {
       for (std::size_t begin = 0; begin < indexes.size(); begin += kKeysPerCommand) {
         const std::size_t end = std::min(indexes.size(), begin + kKeysPerCommand);
         Request request = request_for(slot);
         add_keyed(request.commands, "MGET", keys, indexes, begin, end);
-        std::vector<std::size_t> places(indexes.begin() + begin, indexes.begin() + end);
+        std::vector<std::size_t> places = begin == 0 && end == indexes.size()
+                                              ? std::move(indexes)
+                                              : std::vector<std::size_t>(indexes.begin() + begin, indexes.begin() + end);
         request.accept = [places = std::move(places), sink](ReplySpan replies) {
           const redisReply& values = *replies[0];
           if (values.type != REDIS_REPLY_ARRAY || values.elements != places.size())
@@ -247,8 +253,10 @@ class RedisBackend {
   }
 
   std::vector<Request> set_requests(std::span<const sdk::KeyValueView> pairs) const {
+    std::vector<Group> all = groups(pairs.size(), [&](std::size_t i) { return pairs[i].first; });
     std::vector<Request> requests;
-    for (auto& [slot, indexes] : groups(pairs.size(), [&](std::size_t i) { return pairs[i].first; })) {
+    requests.reserve(all.size());
+    for (auto& [slot, indexes] : all) {
       Request request = request_for(slot);
       if (!cluster_) request.commands.add({"MULTI"});
       add_writes(request.commands, pairs, indexes);
@@ -261,8 +269,10 @@ class RedisBackend {
   }
 
   std::vector<Request> delete_requests(std::span<const std::string_view> keys) const {
+    std::vector<Group> all = groups(keys.size(), [&](std::size_t i) { return keys[i]; });
     std::vector<Request> requests;
-    for (auto& [slot, indexes] : groups(keys.size(), [&](std::size_t i) { return keys[i]; })) {
+    requests.reserve(all.size());
+    for (auto& [slot, indexes] : all) {
       Request request = request_for(slot);
       // Several UNLINKs are one transaction, so a batch stays all-or-nothing.
       const bool transaction = !cluster_ && indexes.size() > kKeysPerCommand;
