@@ -35,7 +35,7 @@ mkdir -p build
 # build, which compile the same sources with the same flags.
 source tools/ccache.sh
 configure_and_build build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBYTESTORE_BUILD_TESTS=ON "${ccache_flags[@]}"
-ctest --test-dir build/release --output-on-failure -j2
+ctest --test-dir build/release --output-on-failure -j3
 
 step "install, then an outside project against the installed package"
 rm -rf build/prefix build/consumer
@@ -104,9 +104,9 @@ ninja -C build/tsan bytestore-conformance bytestore-core-tests bytestore-soak-te
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   ctest --test-dir build/tsan --output-on-failure -j2 -L concurrency
 
-step "fuzzing: each target for ${BYTESTORE_FUZZ_SECONDS:-20}s from its seed corpus"
+step "fuzzing: each target for ${BYTESTORE_FUZZ_SECONDS:-12}s from its seed corpus"
 CC=clang-14 CXX=clang++-14 configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DBYTESTORE_FUZZ=ON -DBYTESTORE_BUILD_TESTS=OFF -DBYTESTORE_FUZZ_SECONDS="${BYTESTORE_FUZZ_SECONDS:-20}"
+  -DBYTESTORE_FUZZ=ON -DBYTESTORE_BUILD_TESTS=OFF -DBYTESTORE_FUZZ_SECONDS="${BYTESTORE_FUZZ_SECONDS:-12}"
 ninja -C build/fuzz config_fuzzer options_fuzzer astra_response_fuzzer bytestore-memory compress_value_fuzzer encrypt_value_fuzzer \
   files_key_path_fuzzer redis_reply_fuzzer
 ctest --test-dir build/fuzz --output-on-failure -L fuzz
