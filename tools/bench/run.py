@@ -1055,14 +1055,13 @@ What bounds it:
   and page faults that followed made an mget of 100 × 4 KiB three times
   slower than by hand.
 - **On the cluster, a request per hash slot.** Keys without hash tags each
-  fall in a slot of their own (100 keys, about 100 slots), and the backend
-  makes one request per slot, so that a `MOVED`, `ASK` or `TRYAGAIN`
-  redirects or retries just that slot: each with its own command block,
-  completion and attempt, where the hand-written side appends one command
-  per slot to a node's output buffer. That costs about 1 to 1.5 µs per
-  slot, the gap left on the cluster for 100 B values; a request per node
-  holding each slot's command, with redirections per command, would close
-  most of it.
+  fall in a slot of their own (100 keys, about 100 slots). A call's
+  requests go out with one send per node, but each slot keeps a request of
+  its own (its command block, completion and attempt), so that a `MOVED`,
+  `ASK` or `TRYAGAIN` redirects or retries just that slot; the
+  hand-written side only appends a command per slot to a node's buffer.
+  That is the gap left on the cluster with 100 B values (first figures
+  1.3 to 1.7 here, re-runs 1.1 to 1.9: these rows move most between runs).
 - **Beside LangChain** (no target; below 1 is ByteStore faster). The
   LangChain column is RedisStore's request pattern sent by C++, not
   LangChain itself: the Python work per key is not counted. On one
