@@ -1,6 +1,7 @@
 #include "connection_settings.h"
 
 #include <bytestore/error.hpp>
+#include <bytestore/loopback_host.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -8,7 +9,6 @@
 #include <cstdlib>
 #include <cstring>
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <unistd.h>
 
@@ -72,17 +72,6 @@ EnvLookup process_env() {
   };
 }
 
-bool is_loopback_host(std::string_view host) {
-  if (host.ends_with('.')) host.remove_suffix(1);  // "localhost." is the same name
-  if (lower(std::string(host)) == "localhost") return true;
-  const std::string bare(host.starts_with('[') && host.ends_with(']') ? host.substr(1, host.size() - 2)
-                                                                      : host);
-  in_addr v4{};
-  if (inet_pton(AF_INET, bare.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  return inet_pton(AF_INET6, bare.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
-}
-
 std::string shown_endpoint(std::string_view endpoint) {
   const std::size_t scheme = endpoint.find("://");
   const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
@@ -115,7 +104,7 @@ ConnectionSettings resolve_connection(const AstraOptions& options, const EnvLook
     throw Error(Errc::config, "api_endpoint '" + shown_endpoint(s.endpoint) +
                                   "' carries a user name or password; give them as username and "
                                   "password (or token) instead");
-  if (parts->scheme == "http" && !is_loopback_host(parts->host) && !options.allow_insecure_http)
+  if (parts->scheme == "http" && !sdk::is_loopback_host(parts->host) && !options.allow_insecure_http)
     throw Error(Errc::config,
                 "api_endpoint '" + s.endpoint + "' is plain http:// to a host that is not this "
                 "machine: the credentials would travel in cleartext; use https:// (with ca_file "

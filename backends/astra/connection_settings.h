@@ -34,10 +34,6 @@ EnvLookup process_env();
 // domains), other for everything else.
 Environment detect_environment(std::string_view endpoint);
 
-// True for hosts whose traffic never leaves the machine: localhost,
-// 127.0.0.0/8 and ::1 (as "::1" or "[::1]").
-bool is_loopback_host(std::string_view host);
-
 // The endpoint as it may appear in a message: any user:password@ part
 // replaced by "<redacted>@".
 std::string shown_endpoint(std::string_view endpoint);

@@ -1,6 +1,7 @@
 #include "settings.h"
 
 #include <bytestore/error.hpp>
+#include <bytestore/loopback_host.hpp>
 
 #include <libpq-fe.h>
 
@@ -13,9 +14,7 @@ namespace {
 
 bool is_local_host(const std::string& host) {
   // No host: the local socket; a path: a socket directory.
-  if (host.empty() || host.front() == '/' || host.front() == '@') return true;
-  if (host == "localhost" || host == "::1" || host.starts_with("127.")) return true;
-  return false;
+  return host.empty() || host.front() == '/' || host.front() == '@' || sdk::is_loopback_host(host);
 }
 
 std::string env(const char* name) {

@@ -3,6 +3,7 @@
 // Standalone, every mset and mdelete is one MULTI/EXEC (atomic); on a
 // cluster each hash slot's share is its own pipelined request, sent to the
 // nodes concurrently. Every call runs on the client's event loop.
+#include <bytestore/loopback_host.hpp>
 #include <bytestore/plugin_sdk.hpp>
 
 #include <boost/container/small_vector.hpp>
@@ -70,7 +71,7 @@ class RedisBackend {
     if (server.endpoint.is_unix() && options.cluster)
       throw Error(Errc::config, "option 'cluster' needs a redis:// or rediss:// url (a cluster node's address)");
     if (!server.password.empty() && !server.tls && !server.endpoint.is_unix() &&
-        !is_local_host(server.endpoint.host) && !options.cleartext_password)
+        !sdk::is_loopback_host(server.endpoint.host) && !options.cleartext_password)
       throw Error(Errc::config, "the password would travel in cleartext to " + server.endpoint.host +
                                     ": use a rediss:// url, or set cleartext_password: true");
   }

@@ -39,10 +39,6 @@ Endpoint endpoint_of(const std::string& address) {
   return endpoint;
 }
 
-bool is_local_host(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
 ServerSettings server_settings(const RedisOptions& options) {
   const char* from_env = std::getenv("REDIS_URL");
   const std::string text = !options.url.empty() ? options.url : from_env && *from_env ? from_env : kDefaultUrl;

@@ -33,7 +33,4 @@ ServerSettings server_settings(const RedisOptions& options);
 // "host:port" (or "[v6]:port") as the cluster names its nodes.
 Endpoint endpoint_of(const std::string& address);
 
-// Whether a host is this machine (a password may go there in cleartext).
-bool is_local_host(const std::string& host);
-
 }  // namespace bytestore::redis

@@ -1,3 +1,4 @@
+#include <bytestore/loopback_host.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -224,10 +225,10 @@ TEST(Connection, ErrorsNeverQuoteSecrets) {
 TEST(Connection, LoopbackHosts) {
   for (const char* host : {"localhost", "LOCALHOST", "localhost.", "127.0.0.1", "127.9.8.7", "::1",
                            "[::1]", "[0:0:0:0:0:0:0:1]"})
-    EXPECT_TRUE(is_loopback_host(host)) << host;
+    EXPECT_TRUE(sdk::is_loopback_host(host)) << host;
   for (const char* host : {"db.internal", "10.0.0.5", "128.0.0.1", "localhost.example.com",
                            "127.0.0.1.nip.io", "[::2]", "::ffff:10.0.0.1", ""})
-    EXPECT_FALSE(is_loopback_host(host)) << host;
+    EXPECT_FALSE(sdk::is_loopback_host(host)) << host;
 }
 
 AstraOptions self_hosted(const std::string& endpoint) {

@@ -296,7 +296,8 @@ TEST(Config, APasswordIsNeverShownAndNeverSentInCleartextToAnotherHost) {
     out << "stores:\n  local: {backend: redis, url: 'redis://app:url-secret-77@127.0.0.1:" << server->port()
         << "/0'}\n  remote: {backend: redis, url: 'redis://:remote-secret-12@cache.example.com:6379'}\n"
         << "  allowed: {backend: redis, url: 'redis://cache.example.com', password: pw-secret-3, "
-           "cleartext_password: true}\ndefault: local\n";
+           "cleartext_password: true}\n"
+        << "  lookalike: {backend: redis, url: 'redis://:look-secret-5@127.example.com:6379'}\ndefault: local\n";
   }
   const auto show = run_program({BYTESTORE_CLI_PATH, "-c", config, "config", "show"});
   EXPECT_THAT(show.out + show.err, Not(HasSubstr("url-secret-77")));
@@ -309,6 +310,10 @@ TEST(Config, APasswordIsNeverShownAndNeverSentInCleartextToAnotherHost) {
   EXPECT_EQ(remote.exit_code, 2);
   EXPECT_THAT(remote.err, HasSubstr("cleartext"));
   EXPECT_THAT(remote.err, Not(HasSubstr("remote-secret-12")));
+  // A name that only starts like a loopback address is another host.
+  const auto lookalike = run_program({BYTESTORE_CLI_PATH, "-c", config, "-s", "lookalike", "get", "k"});
+  EXPECT_EQ(lookalike.exit_code, 2);
+  EXPECT_THAT(lookalike.err, HasSubstr("cleartext"));
   const auto check = run_program({BYTESTORE_CLI_PATH, "-c", config, "config", "check"});
   EXPECT_EQ(check.exit_code, 2) << check.out << check.err;
 }
