@@ -55,10 +55,12 @@ struct Client::Attempt {
   std::string ask;  // ASK's node, for the next try only
 };
 
-Client::Client(const ServerSettings& server, const RedisOptions& options, Driver driver)
+Client::Client(const ServerSettings& server, const RedisOptions& options, Driver driver,
+               std::shared_ptr<boost::asio::ssl::context> tls)
     : cluster_(options.cluster),
       shown_(server.shown),
       max_retries_(options.max_retries),
+      tls_(std::move(tls)),
       connections_per_node_(options.connections),
       work_(loop_.get_executor()) {
   setup_.endpoint = server.endpoint;
@@ -67,27 +69,7 @@ Client::Client(const ServerSettings& server, const RedisOptions& options, Driver
   setup_.db = server.db;
   setup_.connect_timeout = options.connect_timeout;
   setup_.request_timeout = options.request_timeout;
-  if (server.tls) {
-    tls_.emplace(asio::ssl::context::tls_client);
-    auto load = [&](const char* option, const std::string& file, auto&& use) {
-      try {
-        use();
-      } catch (const boost::system::system_error& e) {
-        throw Error(Errc::config, std::string("option '") + option + "': cannot load " + file + " (" +
-                                      e.code().message() + ")");
-      }
-    };
-    tls_->set_verify_mode(asio::ssl::verify_peer);
-    if (options.ca_file.empty())
-      tls_->set_default_verify_paths();
-    else
-      load("ca_file", options.ca_file, [&] { tls_->load_verify_file(options.ca_file); });
-    if (!options.cert_file.empty())
-      load("cert_file", options.cert_file, [&] { tls_->use_certificate_chain_file(options.cert_file); });
-    if (!options.key_file.empty())
-      load("key_file", options.key_file, [&] { tls_->use_private_key_file(options.key_file, asio::ssl::context::pem); });
-    setup_.tls = &*tls_;
-  }
+  setup_.tls = tls_.get();
   if (cluster_) slot_owner_.resize(kSlotCount);
   known_nodes_.push_back(setup_.endpoint.address());
   if (driver == Driver::own_thread)

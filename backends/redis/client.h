@@ -49,7 +49,10 @@ class Client {
 
   enum class Driver { own_thread, caller };
 
-  Client(const ServerSettings& server, const RedisOptions& options, Driver driver);
+  // `tls`: from tls_context(), shared by the store's clients; null
+  // without TLS.
+  Client(const ServerSettings& server, const RedisOptions& options, Driver driver,
+         std::shared_ptr<boost::asio::ssl::context> tls);
   ~Client();  // fails what is in flight, stops the loop
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -105,8 +108,8 @@ class Client {
   const bool cluster_;
   const std::string shown_;
   ConnectionSetup setup_;  // its endpoint is the seed node's
-  std::optional<boost::asio::ssl::context> tls_;
   const std::uint64_t max_retries_;
+  const std::shared_ptr<boost::asio::ssl::context> tls_;
   const std::size_t connections_per_node_;
 
   boost::asio::io_context loop_;

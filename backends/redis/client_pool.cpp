@@ -2,8 +2,9 @@
 
 namespace bytestore::redis {
 
-ClientPool::ClientPool(ServerSettings server, RedisOptions options, std::size_t size)
-    : server_(std::move(server)), options_(std::move(options)), size_(size) {
+ClientPool::ClientPool(ServerSettings server, RedisOptions options, std::shared_ptr<boost::asio::ssl::context> tls,
+                       std::size_t size)
+    : server_(std::move(server)), options_(std::move(options)), tls_(std::move(tls)), size_(size) {
   // One caller at a time per client: its requests are pipelined on one
   // connection per node.
   options_.connections = 1;
@@ -21,7 +22,7 @@ std::unique_ptr<Client> ClientPool::acquire() {
     ++made_;
   }
   try {
-    auto client = std::make_unique<Client>(server_, options_, Client::Driver::caller);
+    auto client = std::make_unique<Client>(server_, options_, Client::Driver::caller, tls_);
     if (client->cluster()) client->discover_slots();
     return client;
   } catch (...) {

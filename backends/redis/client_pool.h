@@ -16,7 +16,8 @@ namespace bytestore::redis {
 
 class ClientPool {
  public:
-  ClientPool(ServerSettings server, RedisOptions options, std::size_t size);
+  ClientPool(ServerSettings server, RedisOptions options, std::shared_ptr<boost::asio::ssl::context> tls,
+             std::size_t size);
 
   // Runs call(client) on a client of the caller's own.
   template <class Call>
@@ -36,6 +37,7 @@ class ClientPool {
 
   const ServerSettings server_;
   RedisOptions options_;
+  const std::shared_ptr<boost::asio::ssl::context> tls_;
   const std::size_t size_;
   std::mutex mutex_;
   std::condition_variable freed_;

@@ -19,6 +19,7 @@
 #include "key_slot.h"
 #include "redis_options.h"
 #include "server_address.h"
+#include "tls_context.h"
 
 namespace bytestore::redis {
 namespace {
@@ -80,15 +81,20 @@ class RedisBackend {
     return {"redis " + where(options), sdk::Location::Data::unknown};
   }
 
-  explicit RedisBackend(const Options& options)
+  explicit RedisBackend(const Options& options) : RedisBackend(options, server_settings(options)) {}
+
+  RedisBackend(const Options& options, const ServerSettings& server)
+      : RedisBackend(options, server, tls_context(server, options)) {}
+
+  RedisBackend(const Options& options, const ServerSettings& server, std::shared_ptr<boost::asio::ssl::context> tls)
       : namespace_(options.namespace_.empty() ? std::string() : options.namespace_ + "/"),
         ttl_ms_(options.ttl.count() > 0 ? std::to_string(options.ttl.count()) : std::string()),
         wait_replicas_(options.wait_replicas),
         wait_timeout_(options.wait_timeout),
         page_size_(options.page_size),
         cluster_(options.cluster),
-        pool_(std::make_shared<ClientPool>(server_settings(options), options, options.connections)) {
-    const std::string seed = server_settings(options).endpoint.address();
+        pool_(std::make_shared<ClientPool>(server, options, tls, options.connections)) {
+    const std::string seed = server.endpoint.address();
     Request ping;
     ping.commands.add({"PING"});
     ping.node = seed;
@@ -100,7 +106,7 @@ class RedisBackend {
     capabilities_.max_key_bytes = bulk - namespace_.size();
     capabilities_.atomic_batch = !cluster_;
     capabilities_.may_expire = !ttl_ms_.empty();
-    async_ = std::make_unique<Client>(server_settings(options), options, Client::Driver::own_thread);
+    async_ = std::make_unique<Client>(server, options, Client::Driver::own_thread, std::move(tls));
     if (cluster_) async_->discover_slots();
   }
 
