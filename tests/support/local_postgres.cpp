@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "free_port.h"
 #include "local_data_api_server.h"
 #include "subprocess.h"
 
@@ -23,19 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr const char* kBin = "/usr/lib/postgresql/15/bin/";
-
-int free_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-    throw std::runtime_error("no free port on 127.0.0.1");
-  ::close(s);
-  return ntohs(address.sin_port);
-}
 
 // Gives `path` to the user the server runs as.
 void give_to_server_user(const std::string& path) {

@@ -21,6 +21,7 @@
 #include <thread>
 #include <utility>
 
+#include "free_port.h"
 #include "local_data_api_server.h"
 
 namespace bytestore::testing {
@@ -35,33 +36,6 @@ constexpr int kSlots = 16384;
 // Redis puts a node's cluster bus on its port plus this.
 constexpr int kBusOffset = 10000;
 
-// Whether a listening socket could take `port` on 127.0.0.1 now.
-bool bindable(int port) {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (s < 0) return false;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  const bool ok = ::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(s);
-  return ok;
-}
-
-// A port the kernel hands out as free on 127.0.0.1.
-int free_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  const bool ok = s >= 0 && ::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                  ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) == 0;
-  if (s >= 0) ::close(s);
-  if (!ok) throw std::runtime_error("no free port on 127.0.0.1");
-  return ntohs(address.sin_port);
-}
-
 // `count` ports whose bus ports are free too. The bus port must stay below
 // 65536, so they come from 20000..35000, starting at a random place so that
 // test programs running side by side rarely try the same ones.
@@ -73,7 +47,7 @@ std::vector<int> cluster_ports(std::size_t count) {
   std::vector<int> ports;
   for (int tried = 0; ports.size() < count && tried < kHigh - kLow; ++tried) {
     const int bus = candidate + kBusOffset;
-    if (!taken.count(candidate) && !taken.count(bus) && bindable(candidate) && bindable(bus)) {
+    if (!taken.count(candidate) && !taken.count(bus) && port_is_free(candidate) && port_is_free(bus)) {
       ports.push_back(candidate);
       taken.insert({candidate, bus});
     }
