@@ -249,8 +249,15 @@ class PostgresBackend {
           try {
             c.execute(ddl);
           } catch (const Error& e) {
-            // Two processes creating the table at once: one wins (23505).
-            if (std::string_view(e.what()).find("23505") == std::string_view::npos) throw;
+            // Two processes creating the table at once: one wins, and the
+            // other's IF NOT EXISTS can still fail with a unique violation
+            // in the catalog (23505) or a duplicate table or index (42P07,
+            // 42710).
+            const std::string_view what = e.what();
+            if (what.find("(SQLSTATE 23505)") == std::string_view::npos &&
+                what.find("(SQLSTATE 42P07)") == std::string_view::npos &&
+                what.find("(SQLSTATE 42710)") == std::string_view::npos)
+              throw;
           }
         }
       } else {
