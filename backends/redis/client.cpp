@@ -41,18 +41,23 @@ struct Client::Node {
   std::size_t next = 0;
 };
 
-struct Client::Batch {
-  std::size_t remaining = 0;
+// One call(): its requests, and how many of its attempts have not ended.
+struct Client::Call {
+  std::vector<Request> requests;
+  std::size_t live = 0;
   std::exception_ptr first_error;
   Done done;
 };
 
+// Some of one request's commands on their way to one node.
 struct Client::Attempt {
-  std::shared_ptr<Batch> batch;
-  Request request;
+  std::shared_ptr<Call> call;
+  std::size_t request = 0;
+  std::vector<std::size_t> commands;  // indexes into the request's commands
+  std::string node;                   // where they go; set by route() or ASK
+  bool asking = false;                // ASK: each command goes after ASKING
   std::uint64_t retries = 0;
   int redirects = 0;
-  std::string ask;  // ASK's node, for the next try only
 };
 
 Client::Client(const ServerSettings& server, const RedisOptions& options, Driver driver,
@@ -103,52 +108,42 @@ void Client::submit(std::vector<Request> requests, Done done) {
   asio::post(loop_, [this, all, done = std::move(done)]() mutable { start(std::move(*all), std::move(done)); });
 }
 
-// A call's first attempts go out with one send per node (its requests'
-// commands one after another, the replies split among them by count);
-// a retry or a redirection goes on its own.
 void Client::start(std::vector<Request> requests, Done done) {
-  if (requests.empty()) return done(nullptr);
-  auto batch = std::make_shared<Batch>();
-  batch->remaining = requests.size();
-  batch->done = std::move(done);
-  std::vector<std::pair<std::string, std::vector<std::shared_ptr<Attempt>>>> by_node;
-  for (Request& request : requests) {
-    auto attempt = std::make_shared<Attempt>();
-    attempt->batch = batch;
-    attempt->request = std::move(request);
-    std::string address = closing_ ? std::string() : address_of(attempt->request);
-    if (address.empty()) {
-      dispatch(attempt);
-      continue;
-    }
-    auto node = std::find_if(by_node.begin(), by_node.end(), [&](const auto& n) { return n.first == address; });
-    if (node == by_node.end()) node = by_node.insert(by_node.end(), {std::move(address), {}});
-    node->second.push_back(std::move(attempt));
+  auto call = std::make_shared<Call>();
+  call->requests = std::move(requests);
+  call->done = std::move(done);
+  // Held while the first attempts go out, so none ending early ends the call.
+  ++call->live;
+  for (std::size_t r = 0; r < call->requests.size(); ++r) {
+    std::vector<std::size_t> all(call->requests[r].commands.count());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    route(spawn(call, r, std::move(all), nullptr));
   }
-  for (auto& [address, attempts] : by_node) {
-    if (attempts.size() == 1) {
-      dispatch(attempts[0]);
-      continue;
-    }
-    CommandBuffer commands;
-    for (const auto& attempt : attempts) commands.append(attempt->request.commands);
-    auto shared = std::make_shared<std::vector<std::shared_ptr<Attempt>>>(std::move(attempts));
-    connection_to(address)->send(commands, [this, shared, address](std::exception_ptr error, Replies replies) {
-      std::size_t at = 0;
-      for (const auto& attempt : *shared) {
-        const std::size_t count = attempt->request.commands.count();
-        on_replies(attempt, address, false, error,
-                   error ? ReplySpan() : ReplySpan(replies).subspan(at, count));
-        at += count;
-      }
-    });
-  }
+  if (--call->live == 0) call->done(call->first_error);
 }
 
-std::string Client::address_of(const Request& request) const {
-  if (!request.node.empty()) return request.node;
-  if (!cluster_) return setup_.endpoint.address();
-  return slot_owner_[*request.slot];
+std::shared_ptr<Client::Attempt> Client::spawn(const std::shared_ptr<Call>& call, std::size_t request,
+                                               std::vector<std::size_t> commands, const Attempt* from) {
+  auto attempt = std::make_shared<Attempt>();
+  attempt->call = call;
+  attempt->request = request;
+  attempt->commands = std::move(commands);
+  if (from) {
+    attempt->retries = from->retries;
+    attempt->redirects = from->redirects;
+  }
+  ++call->live;
+  return attempt;
+}
+
+void Client::retire(const std::shared_ptr<Attempt>& attempt) {
+  Call& call = *attempt->call;
+  if (--call.live == 0) call.done(call.first_error);
+}
+
+void Client::fail(const std::shared_ptr<Attempt>& attempt, std::exception_ptr why) {
+  if (!attempt->call->first_error) attempt->call->first_error = why;
+  retire(attempt);
 }
 
 void Client::call(std::vector<Request> requests) {
@@ -183,7 +178,9 @@ void Client::discover_slots() {
   Request ask;
   ask.commands.add({"CLUSTER", "SLOTS"});
   ask.node = setup_.endpoint.address();
-  ask.accept = [this](ReplySpan replies) { apply_slots(*replies[0], setup_.endpoint.address()); };
+  ask.accept = [this](std::span<const std::size_t>, ReplySpan replies) {
+    apply_slots(*replies[0], setup_.endpoint.address());
+  };
   call({std::move(ask)});
   const bool covered = on_loop([this] {
     return std::none_of(slot_owner_.begin(), slot_owner_.end(), [](const std::string& a) { return a.empty(); });
@@ -203,76 +200,204 @@ std::vector<std::string> Client::scan_nodes() {
   });
 }
 
-void Client::dispatch(const std::shared_ptr<Attempt>& attempt) {
-  if (closing_) return finish(attempt, error_of(Errc::unavailable, "the store is closing"));
-  const Request& request = attempt->request;
-  std::string address;
-  const bool asked = !attempt->ask.empty();
-  if (asked) {
-    address = std::move(attempt->ask);
-    attempt->ask.clear();
-  } else {
-    address = address_of(request);
-    if (address.empty())
-      return retry_later(attempt, error_of(Errc::unavailable, "no node of the cluster of " + shown_ +
-                                                                  " serves hash slot " +
-                                                                  std::to_string(*request.slot)));
+void Client::route(const std::shared_ptr<Attempt>& attempt) {
+  if (closing_) return fail(attempt, error_of(Errc::unavailable, "the store is closing"));
+  const Request& request = attempt->call->requests[attempt->request];
+  attempt->asking = false;
+  if (attempt->commands.empty()) return retire(attempt);
+  if (request.slots.empty()) {
+    attempt->node = request.node.empty() ? setup_.endpoint.address() : request.node;
+    return send(attempt);
   }
-  auto handle = [this, attempt, address, asked](std::exception_ptr error, Replies replies) {
-    on_replies(attempt, address, asked, error, replies);
-  };
-  const std::shared_ptr<Connection> connection = connection_to(address);
-  if (!asked) return connection->send(request.commands, std::move(handle));
-  CommandBuffer asking;
-  asking.add({"ASKING"});
-  asking.append(request.commands);
-  connection->send(asking, std::move(handle));
+  // The commands by the node serving their slot, in order: a node's slots
+  // are mostly one range, so its share is mostly one run of bytes.
+  std::vector<std::pair<const std::string*, std::vector<std::size_t>>> by_node;
+  std::vector<std::size_t> unserved;
+  for (std::size_t i : attempt->commands) {
+    const std::string& owner = slot_owner_[request.slots[i]];
+    if (owner.empty()) {
+      unserved.push_back(i);
+      continue;
+    }
+    if (by_node.empty() || *by_node.back().first != owner) {
+      auto same = std::find_if(by_node.begin(), by_node.end(), [&](const auto& n) { return *n.first == owner; });
+      if (same != by_node.end()) {
+        same->second.push_back(i);
+        continue;
+      }
+      by_node.push_back({&owner, {}});
+    }
+    by_node.back().second.push_back(i);
+  }
+  if (unserved.empty() && by_node.size() == 1) {
+    attempt->node = *by_node[0].first;
+    return send(attempt);
+  }
+  for (auto& [owner, commands] : by_node) {
+    auto part = spawn(attempt->call, attempt->request, std::move(commands), attempt.get());
+    part->node = *owner;
+    send(part);
+  }
+  if (!unserved.empty()) {
+    const std::uint16_t slot = request.slots[unserved[0]];
+    retry_later(spawn(attempt->call, attempt->request, std::move(unserved), attempt.get()),
+                error_of(Errc::unavailable, "no node of the cluster of " + shown_ + " serves hash slot " +
+                                                std::to_string(slot)));
+  }
+  retire(attempt);
 }
 
-void Client::on_replies(const std::shared_ptr<Attempt>& attempt, const std::string& address, bool asked,
-                        std::exception_ptr error, ReplySpan replies) {
-  if (error) return is_unavailable(error) ? retry_later(attempt, error) : finish(attempt, error);
-  if (asked && !replies.empty()) replies = replies.subspan(1);
-  if (!attempt->request.errors_are_answers) {
-    for (const Reply& reply : replies) {
-      const redisReply* found = first_error(*reply);
-      if (!found) continue;
-      ErrorReply e = classify_error(text_of(*found));
-      const std::string said = "redis at " + address + " answered: " + e.message;
-      switch (e.fault) {
-        case Fault::moved:
-        case Fault::ask:
-          if (++attempt->redirects > kMaxRedirects)
-            return finish(attempt, error_of(Errc::unavailable, said + " (after " + std::to_string(kMaxRedirects) +
-                                                                   " redirections)"));
-          if (e.fault == Fault::ask) {
-            attempt->ask = e.address;
-          } else {
-            slot_owner_[static_cast<std::size_t>(e.slot)] = e.address;
-            refresh_slots([] {});  // the rest of the map has likely moved too
-          }
-          return dispatch(attempt);
-        case Fault::retry_later:
-          return retry_later(attempt, error_of(Errc::unavailable, said));
-        case Fault::unauthorized:
-          return finish(attempt, error_of(Errc::unauthorized, said));
-        case Fault::out_of_memory:
-          return finish(attempt, error_of(Errc::unavailable, said));
-        case Fault::other:
-          return finish(attempt, error_of(Errc::io, said));
-      }
+void Client::send(const std::shared_ptr<Attempt>& attempt) {
+  const Request& request = attempt->call->requests[attempt->request];
+  auto handle = [this, attempt](std::exception_ptr error, Replies replies) {
+    on_replies(attempt, error, replies);
+  };
+  const std::shared_ptr<Connection> connection = connection_to(attempt->node);
+  const bool whole = attempt->commands.size() == request.commands.count();
+  if (whole && !attempt->asking && request.wait_replicas == 0) return connection->send(request.commands, std::move(handle));
+  CommandBuffer commands;
+  if (attempt->asking) {
+    for (std::size_t i : attempt->commands) {
+      commands.add({"ASKING"});
+      commands.append(request.commands.slice({&i, 1}));
+    }
+  } else {
+    commands = whole ? request.commands : request.commands.slice(attempt->commands);
+  }
+  if (request.wait_replicas > 0)
+    commands.add({"WAIT", std::to_string(request.wait_replicas), std::to_string(request.wait_timeout.count())});
+  connection->send(commands, std::move(handle));
+}
+
+std::exception_ptr Client::waited(const Request& request, const std::string& node, const redisReply& reply) const {
+  if (reply.type == REDIS_REPLY_ERROR)
+    return error_of(Errc::unavailable, "redis at " + node + " answered WAIT with: " + std::string(text_of(reply)));
+  if (reply.type != REDIS_REPLY_INTEGER)
+    return error_of(Errc::corruption, "redis at " + node + " answered WAIT with something other than a number");
+  if (static_cast<std::uint64_t>(reply.integer) >= request.wait_replicas) return nullptr;
+  return error_of(Errc::unavailable, "only " + std::to_string(reply.integer) + " of the " +
+                                         std::to_string(request.wait_replicas) +
+                                         " replicas asked (wait_replicas) confirmed the write to " + node +
+                                         " within " + std::to_string(request.wait_timeout.count()) +
+                                         " ms; it may still reach them");
+}
+
+void Client::on_replies(const std::shared_ptr<Attempt>& attempt, std::exception_ptr error, ReplySpan replies) {
+  if (error) return is_unavailable(error) ? retry_later(attempt, error) : fail(attempt, error);
+  Call& call = *attempt->call;
+  const Request& request = call.requests[attempt->request];
+  const std::string& node = attempt->node;
+  if (request.wait_replicas > 0 && !replies.empty()) {
+    if (std::exception_ptr short_of = waited(request, node, *replies.back()); short_of && !call.first_error)
+      call.first_error = short_of;
+    replies = replies.first(replies.size() - 1);
+  }
+  // Under ASK, every other reply is ASKING's.
+  Replies answers;
+  if (attempt->asking) {
+    for (std::size_t k = 1; k < replies.size(); k += 2) answers.push_back(std::move(replies[k]));
+    replies = answers;
+  }
+  if (replies.size() != attempt->commands.size())
+    return fail(attempt, error_of(Errc::corruption, "redis at " + node + " sent " + std::to_string(replies.size()) +
+                                                        " replies to " + std::to_string(attempt->commands.size()) +
+                                                        " commands"));
+  auto accept = [&](std::span<const std::size_t> indexes, ReplySpan answered) {
+    if (indexes.empty() || call.first_error) return;
+    try {
+      request.accept(indexes, answered);
+    } catch (...) {
+      call.first_error = std::current_exception();
+    }
+  };
+  std::size_t k = 0;
+  while (!request.errors_are_answers && k < replies.size() && !first_error(*replies[k])) ++k;
+  if (request.errors_are_answers || k == replies.size()) {  // no error: the common case
+    accept(attempt->commands, replies);
+    return retire(attempt);
+  }
+  if (request.slots.empty()) {
+    // A request not split by slot (a transaction, a node's SCAN) goes
+    // again whole, or fails whole.
+    const ErrorReply e = classify_error(text_of(*first_error(*replies[k])));
+    const std::string said = "redis at " + node + " answered: " + e.message;
+    switch (e.fault) {
+      case Fault::moved:
+      case Fault::ask:
+        return fail(attempt, error_of(Errc::config, said + " (a cluster node: set cluster: true)"));
+      case Fault::retry_later:
+        return retry_later(attempt, error_of(Errc::unavailable, said));
+      case Fault::unauthorized:
+        return fail(attempt, error_of(Errc::unauthorized, said));
+      case Fault::out_of_memory:
+        return fail(attempt, error_of(Errc::unavailable, said));
+      case Fault::other:
+        return fail(attempt, error_of(Errc::io, said));
     }
   }
-  try {
-    attempt->request.accept(replies);
-  } catch (...) {
-    return finish(attempt, std::current_exception());
+  // Some commands answered with errors: the rest are accepted; redirected
+  // and transient ones go again, on their own.
+  std::vector<std::size_t> accepted, moved, again;
+  Replies accepted_replies;
+  std::exception_ptr why_again;
+  for (k = 0; k < replies.size(); ++k) {
+    const std::size_t command = attempt->commands[k];
+    const redisReply* found = first_error(*replies[k]);
+    if (!found) {
+      accepted.push_back(command);
+      accepted_replies.push_back(std::move(replies[k]));
+      continue;
+    }
+    ErrorReply e = classify_error(text_of(*found));
+    const std::string said = "redis at " + node + " answered: " + e.message;
+    const bool redirect = e.fault == Fault::moved || e.fault == Fault::ask;
+    if (redirect && attempt->redirects >= kMaxRedirects) {
+      if (!call.first_error)
+        call.first_error = error_of(Errc::unavailable, said + " (after " + std::to_string(kMaxRedirects) +
+                                                           " redirections)");
+      continue;
+    }
+    switch (e.fault) {
+      case Fault::moved:
+        slot_owner_[static_cast<std::size_t>(e.slot)] = e.address;
+        moved.push_back(command);
+        break;
+      case Fault::ask: {
+        auto asked = spawn(attempt->call, attempt->request, {command}, attempt.get());
+        ++asked->redirects;
+        asked->node = e.address;
+        asked->asking = true;
+        send(asked);
+        break;
+      }
+      case Fault::retry_later:
+        again.push_back(command);
+        why_again = error_of(Errc::unavailable, said);
+        break;
+      case Fault::unauthorized:
+        if (!call.first_error) call.first_error = error_of(Errc::unauthorized, said);
+        break;
+      case Fault::out_of_memory:
+        if (!call.first_error) call.first_error = error_of(Errc::unavailable, said);
+        break;
+      case Fault::other:
+        if (!call.first_error) call.first_error = error_of(Errc::io, said);
+        break;
+    }
   }
-  finish(attempt, nullptr);
+  accept(accepted, accepted_replies);
+  if (!moved.empty()) {
+    refresh_slots([] {});  // the rest of the map has likely moved too
+    auto redirected = spawn(attempt->call, attempt->request, std::move(moved), attempt.get());
+    ++redirected->redirects;
+    route(redirected);
+  }
+  if (!again.empty()) retry_later(spawn(attempt->call, attempt->request, std::move(again), attempt.get()), why_again);
+  retire(attempt);
 }
 
 void Client::retry_later(const std::shared_ptr<Attempt>& attempt, std::exception_ptr why) {
-  if (closing_ || attempt->retries >= max_retries_) return finish(attempt, why);
+  if (closing_ || attempt->retries >= max_retries_) return fail(attempt, why);
   thread_local std::minstd_rand jitter(std::random_device{}());
   const std::chrono::milliseconds longest =
       std::min(kLongestBackoff, std::chrono::milliseconds(kFirstBackoff.count() << std::min<std::uint64_t>(attempt->retries, 10)));
@@ -280,15 +405,9 @@ void Client::retry_later(const std::shared_ptr<Attempt>& attempt, std::exception
   ++attempt->retries;
   auto timer = std::make_shared<asio::steady_timer>(loop_, delay);
   timer->async_wait([this, attempt, timer](const boost::system::error_code&) {
-    if (cluster_ && !closing_) return refresh_slots([this, attempt] { dispatch(attempt); });
-    dispatch(attempt);
+    if (cluster_ && !closing_) return refresh_slots([this, attempt] { route(attempt); });
+    route(attempt);
   });
-}
-
-void Client::finish(const std::shared_ptr<Attempt>& attempt, std::exception_ptr error) {
-  Batch& batch = *attempt->batch;
-  if (error && !batch.first_error) batch.first_error = error;
-  if (--batch.remaining == 0) batch.done(batch.first_error);
 }
 
 std::shared_ptr<Connection> Client::connection_to(const std::string& address) {

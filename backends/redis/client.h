@@ -15,13 +15,14 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <future>
 #include <map>
 #include <memory>
-#include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,12 +36,22 @@ namespace bytestore::redis {
 
 struct Request {
   CommandBuffer commands;
-  std::optional<std::uint16_t> slot;  // cluster: the slot of every key in it
-  std::string node;                   // or this node (SCAN); empty: route by slot
-  // Called on the loop with the replies when none is an error; throws
+  // Cluster: the hash slot of each command, which routes it (a node is
+  // sent its commands in one go; a redirected or retried command goes
+  // again alone or with the others of its node). Empty: the request goes
+  // whole, to `node` or to the server.
+  std::vector<std::uint16_t> slots;
+  std::string node;
+  // After its commands, each node is sent WAIT for this many replicas; an
+  // answer of fewer fails the call (unavailable).
+  std::uint64_t wait_replicas = 0;
+  std::chrono::milliseconds wait_timeout{0};
+  // Called on the loop with the replies to some of the commands:
+  // replies[k] answers commands[indexes[k]]. Each command is answered
+  // once; none given to it is an error, unless errors_are_answers. Throws
   // Error to fail the call.
-  std::function<void(ReplySpan replies)> accept;
-  bool errors_are_answers = false;  // hand error replies to accept as they are
+  std::function<void(std::span<const std::size_t> indexes, ReplySpan replies)> accept;
+  bool errors_are_answers = false;
 };
 
 class Client {
@@ -76,19 +87,23 @@ class Client {
 
  private:
   struct Node;
+  struct Call;
   struct Attempt;
-  struct Batch;
 
   void start(std::vector<Request> requests, Done done);
   void close_all();
-  void dispatch(const std::shared_ptr<Attempt>& attempt);
-  void on_replies(const std::shared_ptr<Attempt>& attempt, const std::string& address, bool asked,
-                  std::exception_ptr error, ReplySpan replies);
-  // The node a first attempt goes to; empty when its slot has no known
-  // owner.
-  std::string address_of(const Request& request) const;
+  std::shared_ptr<Attempt> spawn(const std::shared_ptr<Call>& call, std::size_t request,
+                                 std::vector<std::size_t> commands, const Attempt* from);
+  // Sends the attempt's commands where they go: by slot (split by node),
+  // or whole to its node.
+  void route(const std::shared_ptr<Attempt>& attempt);
+  void send(const std::shared_ptr<Attempt>& attempt);
+  void on_replies(const std::shared_ptr<Attempt>& attempt, std::exception_ptr error, ReplySpan replies);
+  // Checks WAIT's answer; null when enough replicas confirmed.
+  std::exception_ptr waited(const Request& request, const std::string& node, const redisReply& reply) const;
   void retry_later(const std::shared_ptr<Attempt>& attempt, std::exception_ptr why);
-  void finish(const std::shared_ptr<Attempt>& attempt, std::exception_ptr error);
+  void fail(const std::shared_ptr<Attempt>& attempt, std::exception_ptr why);
+  void retire(const std::shared_ptr<Attempt>& attempt);  // the attempt has ended
   std::shared_ptr<Connection> connection_to(const std::string& address);
   // Asks the cluster for its slot map, then calls `then` (on the loop).
   void refresh_slots(std::function<void()> then);

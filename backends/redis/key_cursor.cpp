@@ -20,7 +20,7 @@ bool KeyCursor::next(const sdk::KeySink& sink) {
   scan.commands.add({"SCAN", cursor_, "MATCH", pattern_, "COUNT", page_size_});
   scan.node = nodes_[node_];
   std::vector<std::string> keys;
-  scan.accept = [&](ReplySpan replies) {
+  scan.accept = [&](std::span<const std::size_t>, ReplySpan replies) {
     const redisReply& page = *replies[0];
     if (page.type != REDIS_REPLY_ARRAY || page.elements != 2 || page.element[0]->type != REDIS_REPLY_STRING ||
         page.element[1]->type != REDIS_REPLY_ARRAY)

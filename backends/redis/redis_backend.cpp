@@ -34,15 +34,6 @@ constexpr std::uint64_t kMaxConnections = 64;
 // reader's array limit (ReplyReader::kBaseElementLimit).
 constexpr std::uint64_t kMaxPageSize = 100'000;
 
-void check_wait(const redisReply& reply, std::uint64_t wanted, std::chrono::milliseconds timeout) {
-  if (reply.type != REDIS_REPLY_INTEGER)
-    throw Error(Errc::corruption, "WAIT answered with something other than a number");
-  if (static_cast<std::uint64_t>(reply.integer) < wanted)
-    throw Error(Errc::unavailable, "only " + std::to_string(reply.integer) + " of the " + std::to_string(wanted) +
-                                       " replicas asked (wait_replicas) confirmed the write within " +
-                                       std::to_string(timeout.count()) + " ms; it may still reach them");
-}
-
 }  // namespace
 
 class RedisBackend {
@@ -98,7 +89,7 @@ class RedisBackend {
     Request ping;
     ping.commands.add({"PING"});
     ping.node = seed;
-    ping.accept = [](ReplySpan) {};
+    ping.accept = [](std::span<const std::size_t>, ReplySpan) {};
     call({std::move(ping)});
     capabilities_ = kDefaultCapabilities;
     const std::uint64_t bulk = bulk_limit(seed);
@@ -139,160 +130,147 @@ class RedisBackend {
 
   std::string stored(std::string_view key) const { return namespace_ + std::string(key); }
 
-  // The keys of a call grouped as requests go: by hash slot on a cluster,
-  // all in one group otherwise; each group in call order.
-  struct Group {
-    int slot;  // -1: not a cluster
-    std::vector<std::size_t> indexes;
+  // The order a call's keys go in, and the commands they make: on a
+  // cluster sorted by hash slot (call order kept within a slot), a
+  // command per slot and kKeysPerCommand keys; otherwise in call order, a
+  // command per kKeysPerCommand keys.
+  struct Plan {
+    std::vector<std::size_t> order;   // key indexes, in command order
+    std::vector<std::size_t> starts;  // command c has order[starts[c], starts[c + 1])
+    std::vector<std::uint16_t> slots;  // cluster: the slot of each command
+    std::size_t commands() const { return starts.size() - 1; }
   };
   template <class KeyOf>
-  std::vector<Group> groups(std::size_t count, KeyOf key_of) const {
-    std::vector<Group> all;
+  Plan plan(std::size_t count, KeyOf key_of, std::size_t per_command = kKeysPerCommand) const {
+    Plan p;
+    p.order.resize(count);
     if (!cluster_) {
-      all.push_back({-1, std::vector<std::size_t>(count)});
-      for (std::size_t i = 0; i < count; ++i) all[0].indexes[i] = i;
-      return all;
+      for (std::size_t i = 0; i < count; ++i) p.order[i] = i;
+      for (std::size_t begin = 0; begin < count; begin += per_command) p.starts.push_back(begin);
+      p.starts.push_back(count);
+      return p;
     }
-    // (slot, index) pairs sorted: each slot's keys together, in call order.
-    std::vector<std::pair<std::uint16_t, std::size_t>> slots(count);
+    std::vector<std::pair<std::uint16_t, std::size_t>> by_slot(count);
     std::string scratch;
     for (std::size_t i = 0; i < count; ++i) {
-      const std::string_view key = key_of(i);
-      scratch.assign(namespace_).append(key);
-      slots[i] = {key_slot(scratch), i};
+      scratch.assign(namespace_).append(key_of(i));
+      by_slot[i] = {key_slot(scratch), i};
     }
-    std::sort(slots.begin(), slots.end());
+    std::sort(by_slot.begin(), by_slot.end());
     for (std::size_t i = 0; i < count; ++i) {
-      if (i == 0 || slots[i].first != slots[i - 1].first) all.push_back({slots[i].first, {}});
-      all.back().indexes.push_back(slots[i].second);
+      p.order[i] = by_slot[i].second;
+      if (i == 0 || by_slot[i].first != by_slot[i - 1].first || i - p.starts.back() == per_command) {
+        p.starts.push_back(i);
+        p.slots.push_back(by_slot[i].first);
+      }
     }
-    return all;
+    p.starts.push_back(count);
+    return p;
   }
 
-  // Adds COMMAND key... for keys[indexes[begin, end)], stored names.
+  // Adds COMMAND key... for command c of the plan, stored names.
   void add_keyed(CommandBuffer& commands, std::string_view command, std::span<const std::string_view> keys,
-                 const std::vector<std::size_t>& indexes, std::size_t begin, std::size_t end) const {
+                 const Plan& p, std::size_t c) const {
+    const std::size_t begin = p.starts[c], end = p.starts[c + 1];
     std::vector<std::string> names;
     boost::container::small_vector<std::string_view, 8> arguments{command};
     arguments.reserve(end - begin + 1);
     if (!namespace_.empty()) {
       names.reserve(end - begin);
-      for (std::size_t j = begin; j < end; ++j) names.push_back(stored(keys[indexes[j]]));
+      for (std::size_t j = begin; j < end; ++j) names.push_back(stored(keys[p.order[j]]));
       arguments.insert(arguments.end(), names.begin(), names.end());
     } else {
-      for (std::size_t j = begin; j < end; ++j) arguments.push_back(keys[indexes[j]]);
+      for (std::size_t j = begin; j < end; ++j) arguments.push_back(keys[p.order[j]]);
     }
     commands.add({arguments.data(), arguments.size()});
   }
 
-  Request request_for(int slot) const {
+  Request write_request(std::vector<std::uint16_t> slots) const {
     Request request;
-    if (slot >= 0) request.slot = static_cast<std::uint16_t>(slot);
+    request.slots = std::move(slots);
+    request.wait_replicas = wait_replicas_;
+    request.wait_timeout = wait_timeout_;
     return request;
   }
 
-  void add_wait(Request& request) const {
-    if (wait_replicas_ > 0)
-      request.commands.add({"WAIT", std::to_string(wait_replicas_), std::to_string(wait_timeout_.count())});
-  }
-  // What checks a write request's replies: EXEC's (a transaction), then
-  // WAIT's. Holds copies: a call may end after the backend is gone.
-  std::function<void(ReplySpan)> write_check(bool transaction) const {
-    return [transaction, wanted = wait_replicas_, timeout = wait_timeout_](ReplySpan replies) {
-      if (transaction) {
-        // EXEC's reply is null when the server aborted the transaction.
-        const redisReply& exec = *replies[replies.size() - (wanted > 0 ? 2 : 1)];
-        if (exec.type != REDIS_REPLY_ARRAY)
-          throw Error(Errc::unavailable, "the server aborted the transaction (EXEC answered null); nothing was written");
-      }
-      if (wanted > 0) check_wait(*replies.back(), wanted, timeout);
-    };
+  // Accepts a transaction's replies: EXEC's is null when the server
+  // aborted it.
+  static void check_exec(std::span<const std::size_t>, ReplySpan replies) {
+    if (replies.back()->type != REDIS_REPLY_ARRAY)
+      throw Error(Errc::unavailable, "the server aborted the transaction (EXEC answered null); nothing was written");
   }
 
   std::vector<Request> get_requests(std::span<const std::string_view> keys, const sdk::ValueSink& sink) const {
-    std::vector<Group> all = groups(keys.size(), [&](std::size_t i) { return keys[i]; });
-    std::vector<Request> requests;
-    requests.reserve(all.size());
-    for (auto& [slot, indexes] : all) {
-      for (std::size_t begin = 0; begin < indexes.size(); begin += kKeysPerCommand) {
-        const std::size_t end = std::min(indexes.size(), begin + kKeysPerCommand);
-        Request request = request_for(slot);
-        add_keyed(request.commands, "MGET", keys, indexes, begin, end);
-        std::vector<std::size_t> places = begin == 0 && end == indexes.size()
-                                              ? std::move(indexes)
-                                              : std::vector<std::size_t>(indexes.begin() + begin, indexes.begin() + end);
-        request.accept = [places = std::move(places), sink](ReplySpan replies) {
-          const redisReply& values = *replies[0];
-          if (values.type != REDIS_REPLY_ARRAY || values.elements != places.size())
-            throw Error(Errc::corruption, "MGET answered with something other than one value per key");
-          for (std::size_t j = 0; j < places.size(); ++j)
-            if (values.element[j]->type == REDIS_REPLY_STRING) sink(places[j], text_of(*values.element[j]));
-        };
-        requests.push_back(std::move(request));
+    auto p = std::make_shared<Plan>(plan(keys.size(), [&](std::size_t i) { return keys[i]; }));
+    Request request;
+    for (std::size_t c = 0; c < p->commands(); ++c) add_keyed(request.commands, "MGET", keys, *p, c);
+    request.slots = p->slots;
+    request.accept = [p, sink](std::span<const std::size_t> commands, ReplySpan replies) {
+      for (std::size_t k = 0; k < commands.size(); ++k) {
+        const std::size_t begin = p->starts[commands[k]], count = p->starts[commands[k] + 1] - begin;
+        const redisReply& values = *replies[k];
+        if (values.type != REDIS_REPLY_ARRAY || values.elements != count)
+          throw Error(Errc::corruption, "MGET answered with something other than one value per key");
+        for (std::size_t j = 0; j < count; ++j)
+          if (values.element[j]->type == REDIS_REPLY_STRING) sink(p->order[begin + j], text_of(*values.element[j]));
       }
-    }
+    };
+    std::vector<Request> requests;
+    requests.push_back(std::move(request));
     return requests;
   }
 
-  // Adds the writes of pairs[indexes]: SET ... PX with a ttl, else MSET
-  // in chunks.
-  void add_writes(CommandBuffer& commands, std::span<const sdk::KeyValueView> pairs,
-                  const std::vector<std::size_t>& indexes) const {
-    if (!ttl_ms_.empty()) {
-      for (std::size_t i : indexes) {
-        const std::string key = stored(pairs[i].first);
-        commands.add({"SET", key, pairs[i].second, "PX", ttl_ms_});
+  // Standalone: MULTI, then MSET per kKeysPerCommand pairs (SET ... PX
+  // per pair with a ttl), then EXEC. Cluster: the same commands per slot,
+  // without the transaction.
+  std::vector<Request> set_requests(std::span<const sdk::KeyValueView> pairs) const {
+    const bool ttl = !ttl_ms_.empty();
+    const Plan p = plan(pairs.size(), [&](std::size_t i) { return pairs[i].first; }, ttl ? 1 : kKeysPerCommand);
+    Request request = write_request(p.slots);
+    if (!cluster_) request.commands.add({"MULTI"});
+    std::vector<std::string> keys;
+    std::vector<std::string_view> arguments;
+    for (std::size_t c = 0; c < p.commands(); ++c) {
+      const std::size_t begin = p.starts[c], end = p.starts[c + 1];
+      if (ttl) {
+        const sdk::KeyValueView& pair = pairs[p.order[begin]];
+        request.commands.add({"SET", stored(pair.first), pair.second, "PX", ttl_ms_});
+        continue;
       }
-      return;
-    }
-    for (std::size_t begin = 0; begin < indexes.size(); begin += kKeysPerCommand) {
-      const std::size_t end = std::min(indexes.size(), begin + kKeysPerCommand);
-      std::vector<std::string> keys;
-      keys.reserve(end - begin);
-      std::vector<std::string_view> arguments{"MSET"};
-      for (std::size_t j = begin; j < end; ++j) keys.push_back(stored(pairs[indexes[j]].first));
+      keys.clear();
+      for (std::size_t j = begin; j < end; ++j) keys.push_back(stored(pairs[p.order[j]].first));
+      arguments.assign({"MSET"});
       for (std::size_t j = begin; j < end; ++j) {
         arguments.push_back(keys[j - begin]);
-        arguments.push_back(pairs[indexes[j]].second);
+        arguments.push_back(pairs[p.order[j]].second);
       }
-      commands.add(arguments);
+      request.commands.add(arguments);
     }
-  }
-
-  std::vector<Request> set_requests(std::span<const sdk::KeyValueView> pairs) const {
-    std::vector<Group> all = groups(pairs.size(), [&](std::size_t i) { return pairs[i].first; });
+    if (!cluster_) {
+      request.commands.add({"EXEC"});
+      request.accept = check_exec;
+    } else {
+      request.accept = [](std::span<const std::size_t>, ReplySpan) {};
+    }
     std::vector<Request> requests;
-    requests.reserve(all.size());
-    for (auto& [slot, indexes] : all) {
-      Request request = request_for(slot);
-      if (!cluster_) request.commands.add({"MULTI"});
-      add_writes(request.commands, pairs, indexes);
-      if (!cluster_) request.commands.add({"EXEC"});
-      add_wait(request);
-      request.accept = write_check(!cluster_);
-      requests.push_back(std::move(request));
-    }
+    requests.push_back(std::move(request));
     return requests;
   }
 
   std::vector<Request> delete_requests(std::span<const std::string_view> keys) const {
-    std::vector<Group> all = groups(keys.size(), [&](std::size_t i) { return keys[i]; });
+    const Plan p = plan(keys.size(), [&](std::size_t i) { return keys[i]; });
+    Request request = write_request(p.slots);
+    // Several UNLINKs are one transaction, so a batch stays all-or-nothing.
+    const bool transaction = !cluster_ && p.commands() > 1;
+    if (transaction) request.commands.add({"MULTI"});
+    for (std::size_t c = 0; c < p.commands(); ++c) add_keyed(request.commands, "UNLINK", keys, p, c);
+    if (transaction) request.commands.add({"EXEC"});
+    if (transaction)
+      request.accept = check_exec;
+    else
+      request.accept = [](std::span<const std::size_t>, ReplySpan) {};
     std::vector<Request> requests;
-    requests.reserve(all.size());
-    for (auto& [slot, indexes] : all) {
-      Request request = request_for(slot);
-      // Several UNLINKs are one transaction, so a batch stays all-or-nothing.
-      const bool transaction = !cluster_ && indexes.size() > kKeysPerCommand;
-      if (transaction) request.commands.add({"MULTI"});
-      for (std::size_t begin = 0; begin < indexes.size(); begin += kKeysPerCommand) {
-        const std::size_t end = std::min(indexes.size(), begin + kKeysPerCommand);
-        add_keyed(request.commands, "UNLINK", keys, indexes, begin, end);
-      }
-      if (transaction) request.commands.add({"EXEC"});
-      add_wait(request);
-      request.accept = write_check(transaction);
-      requests.push_back(std::move(request));
-    }
+    requests.push_back(std::move(request));
     return requests;
   }
 
@@ -317,7 +295,7 @@ class RedisBackend {
     ask.commands.add({"CONFIG", "GET", "proto-max-bulk-len"});
     ask.node = node;
     ask.errors_are_answers = true;
-    ask.accept = [&limit](ReplySpan replies) {
+    ask.accept = [&limit](std::span<const std::size_t>, ReplySpan replies) {
       const redisReply& r = *replies[0];
       if (r.type == REDIS_REPLY_ARRAY && r.elements == 2 && r.element[1]->type == REDIS_REPLY_STRING)
         limit = std::stoull(std::string(text_of(*r.element[1])));
