@@ -321,6 +321,8 @@ void Client::on_replies(const std::shared_ptr<Attempt>& attempt, std::exception_
     // again whole, or fails whole.
     const ErrorReply e = classify_error(text_of(*first_error(*replies[k])));
     const std::string said = "redis at " + node + " answered: " + e.message;
+    if (e.message.starts_with("CROSSSLOT"))
+      return fail(attempt, error_of(Errc::config, said + " (a cluster node: set cluster: true)"));
     switch (e.fault) {
       case Fault::moved:
       case Fault::ask:

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "local_redis.h"
@@ -123,6 +124,83 @@ TEST(Cluster, SlotsReshardedUnderAStreamOfCallsAreFollowed) {
   EXPECT_GT(rounds.load(), 0);
   std::printf("600 slots moved during %d rounds of a 500-key mget and a write\n", rounds.load());
   for (std::size_t k = 0; k < pairs.size(); ++k) ASSERT_EQ(store->mget({pairs[k].first})[0], pairs[k].second);
+}
+
+// A cluster node configured as a server: what it refuses says why.
+TEST(Cluster, ANodeUsedAsAServerSaysToSetCluster) {
+  auto store = open_yaml("stores: {r: {backend: redis, url: '" + cluster->seed_url() + "'}}\ndefault: r\n");
+  const int seed = cluster->ports().front();
+  std::string elsewhere;  // a key another master serves: MOVED
+  for (int k = 0; elsewhere.empty(); ++k)
+    if (cluster->master_of_key(key_of(8, k)) != seed) elsewhere = key_of(8, k);
+  std::vector<std::string> spread;  // keys of many slots: CROSSSLOT
+  for (int k = 0; k < 20; ++k) spread.push_back(key_of(7, k));
+  for (const auto& [keys, answer] : {std::pair{std::vector<std::string>{elsewhere}, "MOVED"}, std::pair{spread, "CROSSSLOT"}}) {
+    try {
+      store->mget(keys);
+      ADD_FAILURE() << "no " << answer;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), Errc::config) << e.what();
+      EXPECT_THAT(e.what(), HasSubstr(answer));
+      EXPECT_THAT(e.what(), HasSubstr("set cluster: true"));
+    }
+  }
+}
+
+// The sum over the masters of an INFO commandstats field of MGET.
+long long mget_stat(const std::vector<int>& masters, const std::string& field) {
+  long long total = 0;
+  for (int port : masters) {
+    const std::string info = cluster->cli(port, {"INFO", "commandstats"}).out;
+    const std::size_t line = info.find("cmdstat_mget:");
+    if (line == std::string::npos) continue;
+    const std::size_t at = info.find(field + "=", line);
+    if (at == std::string::npos || at > info.find('\n', line)) continue;
+    total += std::stoll(info.substr(at + field.size() + 1));
+  }
+  return total;
+}
+
+// One slot of a batch in migration (ASK), then moved (MOVED): only that
+// slot's command goes again; the rest of the batch is answered once.
+TEST(Cluster, ARedirectedSlotIsSentAgainAloneAndTheRestOfTheBatchIsNot) {
+  auto store = open_cluster("namespace: redirect");
+  std::vector<KeyValue> pairs;
+  std::vector<std::string> keys;
+  for (int k = 0; k < 40; ++k) {
+    pairs.emplace_back(key_of(9, k), pattern_value(k, 100));
+    keys.push_back(key_of(9, k));
+  }
+  store->mset(pairs);
+  const std::string moving = "redirect/" + keys[0];
+  const int from = cluster->master_of_key(moving);
+  const std::vector<int> masters = cluster->master_ports();
+  const int to = masters[0] == from ? masters[1] : masters[0];
+  const std::string slot = lines_of(cluster->cli(from, {"CLUSTER", "KEYSLOT", moving}).out).at(0);
+  std::set<std::string> slots;
+  for (const std::string& key : keys)
+    slots.insert(lines_of(cluster->cli(from, {"CLUSTER", "KEYSLOT", "redirect/" + key}).out).at(0));
+  const auto commands = static_cast<long long>(slots.size());
+  ASSERT_EQ(cluster->cli(to, {"CLUSTER", "SETSLOT", slot, "IMPORTING", node_id(from)}).out, "OK\n");
+  ASSERT_EQ(cluster->cli(from, {"CLUSTER", "SETSLOT", slot, "MIGRATING", node_id(to)}).out, "OK\n");
+  ASSERT_EQ(cluster->cli(from, {"MIGRATE", "127.0.0.1", std::to_string(to), "", "0", "5000", "KEYS", moving}).out,
+            "OK\n");
+
+  for (int port : masters) cluster->cli(port, {"CONFIG", "RESETSTAT"});
+  EXPECT_EQ(store->mget(keys)[0], pairs[0].second);  // asked, then read where it went
+  EXPECT_EQ(mget_stat(masters, "calls"), commands);   // each slot's MGET ran once
+  EXPECT_EQ(mget_stat(masters, "rejected_calls"), 1);  // and one was turned away: ASK
+  store->mset({{keys[0], "written while migrating"}});
+  EXPECT_EQ(store->mget({keys[0]})[0], Bytes("written while migrating"));
+
+  for (int port : masters) cluster->cli(port, {"CLUSTER", "SETSLOT", slot, "NODE", node_id(to)});
+  for (int port : masters) cluster->cli(port, {"CONFIG", "RESETSTAT"});
+  const auto values = store->mget(keys);  // the store still thinks `from` has the slot: MOVED
+  EXPECT_EQ(values[0], Bytes("written while migrating"));
+  for (std::size_t k = 1; k < keys.size(); ++k) ASSERT_EQ(values[k], pairs[k].second) << keys[k];
+  EXPECT_EQ(mget_stat(masters, "calls"), commands);
+  EXPECT_EQ(mget_stat(masters, "rejected_calls"), 1);
+  EXPECT_EQ(cluster->master_of_key(moving), to);
 }
 
 struct Stream {
