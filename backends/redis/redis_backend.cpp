@@ -129,6 +129,12 @@ class RedisBackend {
   }
 
   std::string stored(std::string_view key) const { return namespace_ + std::string(key); }
+  // The stored name of `key`: the key itself without a namespace, else
+  // made in `scratch`.
+  std::string_view name_of(std::string_view key, std::string& scratch) const {
+    if (namespace_.empty()) return key;
+    return scratch.assign(namespace_).append(key);
+  }
 
   // The order a call's keys go in, and the commands they make: on a
   // cluster sorted by hash slot (call order kept within a slot), a
@@ -230,19 +236,24 @@ class RedisBackend {
     if (!cluster_) request.commands.add({"MULTI"});
     std::vector<std::string> keys;
     std::vector<std::string_view> arguments;
+    std::string scratch;
     for (std::size_t c = 0; c < p.commands(); ++c) {
       const std::size_t begin = p.starts[c], end = p.starts[c + 1];
       if (ttl) {
         const sdk::KeyValueView& pair = pairs[p.order[begin]];
-        request.commands.add({"SET", stored(pair.first), pair.second, "PX", ttl_ms_});
+        request.commands.add({"SET", name_of(pair.first, scratch), pair.second, "PX", ttl_ms_});
         continue;
       }
+      // Stored names are made only under a namespace; otherwise the
+      // caller's keys go as they are.
       keys.clear();
-      for (std::size_t j = begin; j < end; ++j) keys.push_back(stored(pairs[p.order[j]].first));
+      if (!namespace_.empty())
+        for (std::size_t j = begin; j < end; ++j) keys.push_back(stored(pairs[p.order[j]].first));
       arguments.assign({"MSET"});
       for (std::size_t j = begin; j < end; ++j) {
-        arguments.push_back(keys[j - begin]);
-        arguments.push_back(pairs[p.order[j]].second);
+        const sdk::KeyValueView& pair = pairs[p.order[j]];
+        arguments.push_back(namespace_.empty() ? std::string_view(pair.first) : std::string_view(keys[j - begin]));
+        arguments.push_back(pair.second);
       }
       request.commands.add(arguments);
     }
