@@ -61,8 +61,15 @@ ServerSettings server_settings(const RedisOptions& options) {
     settings.tls = scheme == "rediss";
     settings.endpoint.host = url.host_address();
     if (settings.endpoint.host.empty()) throw Error(Errc::config, "option 'url' names no host");
-    if (url.has_port()) settings.endpoint.port = number(url.port(), "port", 1, 65535);
     std::string_view path = url.encoded_path();
+    // Boost.URL 1.81 reads a name that starts with an IPv4 address
+    // (127.0.0.1.nip.io) as that address, the rest as the path: refused,
+    // so that nothing goes to the wrong host.
+    if (!path.empty() && !path.starts_with('/'))
+      throw Error(Errc::config, "option 'url' has a host name that starts with an IPv4 address (" +
+                                    settings.endpoint.host + std::string(path.substr(0, path.find_first_of(":/"))) +
+                                    "), which this build cannot read: give the address, or another name");
+    if (url.has_port()) settings.endpoint.port = number(url.port(), "port", 1, 65535);
     if (path.starts_with('/')) path.remove_prefix(1);
     if (!path.empty()) settings.db = number(path, "database number", 0, 1 << 20);
   } else {

@@ -1045,33 +1045,42 @@ What bounds it:
   side does: it takes a client of its own from the store's pool and
   drives that client's Asio event loop until the call ends
   (backends/redis/client_pool.h), with no hand-off to another thread.
-  What remains per call on one server is the machinery around the same
-  bytes: the request's bookkeeping (its command block, a completion, an
-  attempt for retries), a non-blocking socket (a read tried at once, then
+  What remains per call is the machinery around the same bytes: one
+  record of the call and one attempt per node (what a retry or a
+  redirection needs), a non-blocking socket (a read tried at once, then
   `epoll_wait`, then the read) where hiredis blocks in one `recv`, and the
-  host's own path (the plugin ABI, the values copied into the result).
-  That is tens of microseconds: ratios of 1.2 to 1.4 where the whole round
-  trip is about 100 µs (100 small values), about 1 or below for 1,000
-  keys or 4 KiB values.
-- **Large writes are not copied.** hiredis formats a big command (an MSET
-  of 1,000 × 4 KiB is 4 MB) into memory of its own, and that memory is
-  written to the socket as it is, gathered with the small commands
-  around it in one write; the hand-written side has hiredis append it to
-  its output buffer, a copy into memory faulted in page by page, which is
-  why ByteStore can come out ahead there.
+  host's own path (every key checked as UTF-8, the plugin ABI, the values
+  copied into the result). That is a few to some tens of microseconds: it
+  shows where the whole call is about 100 µs (100 values of 100 B on one
+  server), and is lost in the noise for 1,000 keys or 4 KiB values.
+- **Commands are formatted as `redisAppendCommandArgv` formats them**
+  (hiredis's sds formatter). `redisFormatCommandArgv`, which prints each
+  argument's length with `sprintf`, made formatting half the work of an
+  `MSET` of 1,000 small values (a ratio of 1.4 there).
+- **Large writes are not copied.** A big command (an MSET of 1,000 × 4 KiB
+  is 4 MB) is written to the socket from the memory it was formatted in,
+  in blocks of at most 64 KiB gathered into one write; the hand-written
+  side has hiredis append it to its output buffer, a copy into memory
+  faulted in page by page, which is why ByteStore comes out ahead there.
 - **Replies are read 64 KiB at a time** into hiredis's reader, which
   keeps its input buffer (up to 1 MiB) between replies: by default it
   frees the buffer whenever it empties past 16 KiB, and the allocations
   and page faults that followed made an mget of 100 × 4 KiB three times
   slower than by hand.
-- **On the cluster, a request per hash slot.** Keys without hash tags each
-  fall in a slot of their own (100 keys, about 100 slots). A call's
-  requests go out with one send per node, but each slot keeps a request of
-  its own (its command block, completion and attempt), so that a `MOVED`,
-  `ASK` or `TRYAGAIN` redirects or retries just that slot; the
-  hand-written side only appends a command per slot to a node's buffer.
-  That is the gap left on the cluster with 100 B values (first figures
-  1.3 to 1.7 here, re-runs 1.1 to 1.9: these rows move most between runs).
+- **On the cluster, one write per master.** Keys without hash tags each
+  fall in a slot of their own (100 keys, about 100 slots), and both sides
+  send a command per slot. The backend's call is one request whose
+  commands carry their slots: each master is sent its share in one
+  write, and only a command answered `MOVED`, `ASK` or `TRYAGAIN` is sent
+  again (backends/redis/client.h). An earlier design kept a request per
+  slot, with its own buffer, completion and retry state: 1.3 to 1.9 on the
+  cluster's 100 B rows.
+- **Noise.** The servers (six on the cluster, replicas copying every
+  write), the benchmark and the store share two CPUs of a shared machine:
+  the same row moves by 10 to 30% between runs. With `--interleave` the
+  repetitions of all benchmarks run in a random order, so a burst of
+  other work lands on both sides of a ratio; a row over its target is run
+  again, and both figures are shown.
 - **Beside LangChain** (no target; below 1 is ByteStore faster). The
   LangChain column is RedisStore's request pattern sent by C++, not
   LangChain itself: the Python work per key is not counted. On one
@@ -1079,9 +1088,8 @@ What bounds it:
   per key inside MULTI/EXEC, costs the server a command per key, and
   ByteStore's MSET is as fast or faster except at 1,000 × 4 KiB. On the
   cluster its mset sends one SET per key, grouped by node, where the
-  backend sends one MSET per slot: about the same number of commands,
-  without the backend's costs per request. Its mget cannot run on a
-  cluster at all."""
+  backend sends one MSET per slot: about the same number of commands.
+  Its mget cannot run on a cluster at all."""
 
 
 def redis_version():

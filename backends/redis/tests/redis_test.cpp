@@ -318,6 +318,23 @@ TEST(Config, APasswordIsNeverShownAndNeverSentInCleartextToAnotherHost) {
   EXPECT_EQ(check.exit_code, 2) << check.out << check.err;
 }
 
+// A host name that starts with an IPv4 address is not taken for that
+// address (Boost.URL 1.81 would read 127.0.0.1.nip.io as 127.0.0.1).
+TEST(Config, AHostNameStartingWithAnAddressIsNotThatAddress) {
+  for (const std::string& url : {"redis://:pw-9@127.0.0.1.nip.io:" + std::to_string(server->port()) + "/0",
+                                std::string("redis://127.0.0.1.nip.io")}) {
+    try {
+      open_redis(url, "");
+      ADD_FAILURE() << url << " opened";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), Errc::config) << e.what();
+      EXPECT_THAT(e.what(), HasSubstr("127.0.0.1.nip.io"));
+      EXPECT_THAT(e.what(), HasSubstr("starts with an IPv4 address"));
+      EXPECT_THAT(e.what(), Not(HasSubstr("pw-9")));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace bytestore::redis
 
