@@ -110,6 +110,7 @@ CC=clang-14 CXX=clang++-14 configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInf
   -DBYTESTORE_FUZZ=ON -DBYTESTORE_BUILD_TESTS=OFF -DBYTESTORE_FUZZ_SECONDS="${BYTESTORE_FUZZ_SECONDS:-12}"
 ninja -C build/fuzz config_fuzzer options_fuzzer astra_response_fuzzer bytestore-memory compress_value_fuzzer encrypt_value_fuzzer \
   files_key_path_fuzzer redis_reply_fuzzer
-ctest --test-dir build/fuzz --output-on-failure -L fuzz
+# Two at a time: each target runs on one core.
+ctest --test-dir build/fuzz --output-on-failure -L fuzz -j2
 
 step "all passed"
