@@ -219,7 +219,7 @@ void Client::route(const std::shared_ptr<Attempt>& attempt) {
       unserved.push_back(i);
       continue;
     }
-    if (by_node.empty() || *by_node.back().first != owner) {
+    if (by_node.empty() || (by_node.back().first != &owner && *by_node.back().first != owner)) {
       auto same = std::find_if(by_node.begin(), by_node.end(), [&](const auto& n) { return *n.first == owner; });
       if (same != by_node.end()) {
         same->second.push_back(i);

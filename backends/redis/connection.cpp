@@ -201,6 +201,7 @@ class PipelinedConnection final : public Connection,
     if (pending_.empty())
       throw Error(Errc::corruption, where() + " sent a reply to no command");
     Pending& front = pending_.front();
+    if (front.replies.empty()) front.replies.reserve(front.expected);
     front.replies.push_back(std::move(reply));
     if (front.replies.size() < front.expected) return;
     Pending done = std::move(front);
