@@ -1,7 +1,7 @@
 // The redis backend against hiredis written by hand, on Redis 7 servers the
 // run starts (tests/support/local_redis.h): BM_Redis_* on one server,
 // BM_RedisCluster_* on a cluster of three masters with a replica each.
-// Every workload runs three ways, back to back:
+// Every workload runs four ways, back to back:
 //   .../ByteStore/<params>  the backend (`backend: redis`, and `cluster: true`)
 //   .../Raw/<params>        the commands the backend sends, by hand over
 //                           blocking hiredis connections: mget one MGET per
@@ -16,12 +16,18 @@
 //                           splits by node on a cluster. On the cluster the
 //                           one MGET spans hash slots: it fails with the
 //                           server's CROSSSLOT error.
+//   .../Paired/<params>     ByteStore and Raw again, call after call in one
+//                           benchmark, each call timed (counters
+//                           bytestore_ns, raw_ns, ratio): the figure the
+//                           target is judged on, since calls microseconds
+//                           apart share the machine's moment.
 // Each benchmark has keys of its own. Before timing, one check compares
 // what mget returns with what was written, through GET and SET key by key
 // on connections of their own.
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <new>
@@ -492,39 +498,83 @@ struct Case {
   }
 };
 
+// Makes the case's keys and checks, once, that the side reads and writes
+// them correctly; false (the benchmark skipped, saying why) if not.
+template <class Side>
+bool ready(benchmark::State& state, Sides& sides, Side& side, Op op, Case& c) {
+  c.make();
+  if (!c.checked) {
+    c.checked = true;
+    try {
+      if (op == Op::mget) {
+        sides.checker.write(c.pairs);
+        c.wrong = Checker::wrong(c.pairs, side.mget(c.keys));
+      } else {
+        side.mset(c.pairs);
+        c.wrong = sides.checker.wrong_stored(c.pairs);
+      }
+    } catch (const std::exception& e) {
+      c.wrong = e.what();
+    }
+  }
+  if (!c.wrong.empty()) state.SkipWithError(c.wrong.c_str());
+  return c.wrong.empty();
+}
+
+template <class Side>
+void call(Side& side, Op op, Case& c) {
+  if (op == Op::mget) {
+    Values values = timed_redis_mget(side, c.keys);
+    benchmark::DoNotOptimize(values.data());
+  } else {
+    timed_redis_mset(side, c.pairs);
+  }
+}
+
 template <class Side>
 void run(benchmark::State& state, Sides& (*sides_of)(), Side& (*side_of)(Sides&), Op op, Case& c) {
   guarded(state, [&] {
     Sides& sides = sides_of();
     Side& side = side_of(sides);
-    c.make();
-    if (!c.checked) {
-      c.checked = true;
-      try {
-        if (op == Op::mget) {
-          sides.checker.write(c.pairs);
-          c.wrong = Checker::wrong(c.pairs, side.mget(c.keys));
-        } else {
-          side.mset(c.pairs);
-          c.wrong = sides.checker.wrong_stored(c.pairs);
-        }
-      } catch (const std::exception& e) {
-        c.wrong = e.what();
-      }
-    }
-    if (!c.wrong.empty()) {
-      state.SkipWithError(c.wrong.c_str());
-      return;
-    }
-    if (op == Op::mget) {
-      for (auto _ : state) {
-        Values values = timed_redis_mget(side, c.keys);
-        benchmark::DoNotOptimize(values.data());
-      }
-    } else {
-      for (auto _ : state) timed_redis_mset(side, c.pairs);
-    }
+    if (!ready(state, sides, side, op, c)) return;
+    for (auto _ : state) call(side, op, c);
     report_keys(state, c.batch);
+  });
+}
+
+// ByteStore and hiredis by hand call after call, in turns (which goes
+// first alternates), each call timed: both sides of the ratio meet the
+// same moment of the machine, so a burst of other work costs both.
+// Counters: each side's mean time per call and their ratio.
+void run_paired(benchmark::State& state, Sides& (*sides_of)(), Op op, Case& ours, Case& theirs) {
+  guarded(state, [&] {
+    Sides& sides = sides_of();
+    if (!ready(state, sides, *sides.store, op, ours) || !ready(state, sides, sides.raw, op, theirs)) return;
+    using Clock = std::chrono::steady_clock;
+    Clock::duration ours_total{}, theirs_total{};
+    bool ours_first = true;
+    for (auto _ : state) {
+      const Clock::time_point start = Clock::now();
+      if (ours_first)
+        call(*sides.store, op, ours);
+      else
+        call(sides.raw, op, theirs);
+      const Clock::time_point middle = Clock::now();
+      if (ours_first)
+        call(sides.raw, op, theirs);
+      else
+        call(*sides.store, op, ours);
+      const Clock::time_point end = Clock::now();
+      (ours_first ? ours_total : theirs_total) += middle - start;
+      (ours_first ? theirs_total : ours_total) += end - middle;
+      ours_first = !ours_first;
+      state.SetIterationTime(std::chrono::duration<double>(end - start).count());
+    }
+    const double calls = static_cast<double>(state.iterations());
+    const auto ns = [](Clock::duration d) { return std::chrono::duration<double, std::nano>(d).count(); };
+    state.counters["bytestore_ns"] = ns(ours_total) / calls;
+    state.counters["raw_ns"] = ns(theirs_total) / calls;
+    state.counters["ratio"] = theirs_total.count() > 0 ? ns(ours_total) / ns(theirs_total) : 0;
   });
 }
 
@@ -532,21 +582,32 @@ ByteStore& bytestore_side(Sides& s) { return *s.store; }
 RawRedis& raw_side(Sides& s) { return s.raw; }
 LangChainPattern& langchain_side(Sides& s) { return s.langchain; }
 
-template <class Side>
-void add(const std::string& topology, Sides& (*sides_of)(), const char* side_name, Side& (*side_of)(Sides&), Op op,
-         std::size_t batch, std::size_t bytes) {
-  const char* op_name = op == Op::mget ? "Mget" : "Mset";
-  const std::string params = "batch:" + std::to_string(batch) + "/value:" + std::to_string(bytes);
+std::shared_ptr<Case> make_case(const std::string& topology, const char* side_name, Op op, std::size_t batch,
+                                std::size_t bytes) {
   auto c = std::make_shared<Case>();
-  c->prefix = "bench/" + topology + "/" + side_name + "/" + op_name + "/" + std::to_string(batch) + "x" +
-              std::to_string(bytes) + "/";
+  c->prefix = "bench/" + topology + "/" + side_name + "/" + (op == Op::mget ? "Mget" : "Mset") + "/" +
+              std::to_string(batch) + "x" + std::to_string(bytes) + "/";
   c->batch = batch;
   c->bytes = bytes;
-  benchmark::RegisterBenchmark(("BM_" + topology + "_" + op_name + "/" + side_name + "/" + params).c_str(),
+  return c;
+}
+
+std::string benchmark_name(const std::string& topology, const char* side_name, Op op, std::size_t batch,
+                           std::size_t bytes) {
+  return "BM_" + topology + "_" + (op == Op::mget ? "Mget" : "Mset") + "/" + side_name +
+         "/batch:" + std::to_string(batch) + "/value:" + std::to_string(bytes);
+}
+
+template <class Side>
+std::shared_ptr<Case> add(const std::string& topology, Sides& (*sides_of)(), const char* side_name,
+                          Side& (*side_of)(Sides&), Op op, std::size_t batch, std::size_t bytes) {
+  auto c = make_case(topology, side_name, op, batch, bytes);
+  benchmark::RegisterBenchmark(benchmark_name(topology, side_name, op, batch, bytes).c_str(),
                                [sides_of, side_of, op, c](benchmark::State& state) {
                                  run(state, sides_of, side_of, op, *c);
                                })
       ->UseRealTime();
+  return c;
 }
 
 const bool registered = [] {
@@ -554,9 +615,14 @@ const bool registered = [] {
     for (Op op : {Op::mget, Op::mset})
       for (std::size_t batch : {std::size_t{100}, std::size_t{1000}})
         for (std::size_t bytes : {std::size_t{100}, std::size_t{4096}}) {
-          add(topology, sides_of, "ByteStore", &bytestore_side, op, batch, bytes);
-          add(topology, sides_of, "Raw", &raw_side, op, batch, bytes);
+          auto ours = add(topology, sides_of, "ByteStore", &bytestore_side, op, batch, bytes);
+          auto theirs = add(topology, sides_of, "Raw", &raw_side, op, batch, bytes);
           add(topology, sides_of, "LangChain", &langchain_side, op, batch, bytes);
+          benchmark::RegisterBenchmark(benchmark_name(topology, "Paired", op, batch, bytes).c_str(),
+                                       [sides_of = sides_of, op, ours, theirs](benchmark::State& state) {
+                                         run_paired(state, sides_of, op, *ours, *theirs);
+                                       })
+              ->UseManualTime();
         }
   return true;
 }();

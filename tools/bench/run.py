@@ -879,7 +879,7 @@ def scratch_fs():
         return "an unknown file system"
 
 
-def measure_suite(args, bench_filter, json_path, env):
+def measure_suite(args, bench_filter, json_path, env, recheck_misses=True):
     """Runs one suite's ByteStore/Raw pairs (or reads them back with
     --from-json) and re-runs the misses: (context, rows, rechecked path,
     load text, command)."""
@@ -897,7 +897,7 @@ def measure_suite(args, bench_filter, json_path, env):
     all_rows = rows(results)
     recheck_args = argparse.Namespace(**{**vars(args), "json": str(json_path),
                                          "from_json": str(json_path) if args.from_json else None})
-    rechecked = recheck(recheck_args, all_rows, env)
+    rechecked = recheck(recheck_args, all_rows, env) if recheck_misses else None
     return context, all_rows, rechecked, load, command
 
 
@@ -1077,10 +1077,10 @@ What bounds it:
   cluster's 100 B rows.
 - **Noise.** The servers (six on the cluster, replicas copying every
   write), the benchmark and the store share two CPUs of a shared machine:
-  the same row moves by 10 to 30% between runs. With `--interleave` the
-  repetitions of all benchmarks run in a random order, so a burst of
-  other work lands on both sides of a ratio; a row over its target is run
-  again, and both figures are shown.
+  the same row's separate wall ratio moves by 10 to 30% between runs,
+  which is why the target is judged on the paired ratio. With
+  `--interleave` the repetitions of all benchmarks run in a random order,
+  so the separate figures are at least measured over the same minutes.
 - **Beside LangChain** (no target; below 1 is ByteStore faster). The
   LangChain column is RedisStore's request pattern sent by C++, not
   LangChain itself: the Python work per key is not counted. On one
@@ -1101,9 +1101,26 @@ def redis_version():
         return "unknown"
 
 
+def paired_ratio(row, runs):
+    """The median ratio of the workload's Paired benchmark (ByteStore and
+    hiredis call after call), or None."""
+    name = row["full"]["run_name"].replace("/ByteStore/", "/Paired/").replace("/real_time", "/manual_time")
+    paired = runs.get(name)
+    if not paired or paired.get("error_occurred"):
+        return None
+    return paired.get("ratio")
+
+
+def redis_met(row):
+    target, paired = target_of(row), row.get("paired")
+    if target is None or paired is None:
+        return "—"
+    return "yes" if paired <= target else "**no**"
+
+
 def redis_table(backend_rows, runs):
-    head = ["workload", "ByteStore / key", "hiredis / key", "ratio (wall)", "ratio (CPU)", "target",
-            "met", "LangChain / key", "ByteStore / LangChain (wall)"]
+    head = ["workload", "ByteStore / key", "hiredis / key", "ratio (wall)", "ratio (CPU)", "ratio (paired)",
+            "target", "met", "LangChain / key", "ByteStore / LangChain (wall)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in backend_rows:
         target = target_of(r)
@@ -1114,7 +1131,7 @@ def redis_table(backend_rows, runs):
             theirs = per_key(langchain)
         cells = [f"{r['op']} {r['params']}", per_key(r["full"]), per_key(r["raw"]),
                  fmt(ratio(r["full"], r["raw"], "real_time")), fmt(ratio(r["full"], r["raw"], "cpu_time")),
-                 f"≤ {target:.2f}" if target else "—", met_text(r), theirs,
+                 fmt(r.get("paired")), f"≤ {target:.2f}" if target else "—", redis_met(r), theirs,
                  fmt(ratio(r["full"], langchain, "real_time"))]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -1123,9 +1140,13 @@ def redis_table(backend_rows, runs):
 def write_redis(args):
     json_path = Path(args.redis_json or (args.from_json if args.only == "redis" else None)
                      or Path(args.bench).with_suffix(".redis.json"))
-    context, all_rows, rechecked, load, command = measure_suite(args, "BM_Redis", json_path, dict(os.environ))
+    context, all_rows, rechecked, load, command = measure_suite(args, "BM_Redis", json_path, dict(os.environ),
+                                                                recheck_misses=False)
     runs = medians(json.loads(json_path.read_text()))
-    targeted, met = met_rows(all_rows)
+    for r in all_rows:
+        r["paired"] = paired_ratio(r, runs)
+    targeted = [r for r in all_rows if target_of(r) is not None]
+    met = [r for r in targeted if r["paired"] is not None and r["paired"] <= target_of(r)]
     m = machine()
     reproduce = "python3 tools/bench/run.py " + shlex.join(
         [f"--bench={os.path.relpath(args.bench, ROOT)}", "--only=redis",
@@ -1151,9 +1172,7 @@ def write_redis(args):
         f"  {reproduce}",
         "  ```",
         "",
-        f"  which runs `{shlex.join([os.path.relpath(args.bench, ROOT)] + command[1:-2])}`, and each "
-        f"workload over its target once more ({args.rerun_repetitions} repetitions, both sides back to back)"
-        + (f"; those results are in `{os.path.relpath(rechecked, ROOT)}`." if rechecked else "."),
+        f"  which runs `{shlex.join([os.path.relpath(args.bench, ROOT)] + command[1:-2])}`.",
         "- **ByteStore**: `backend: redis` with its url (and `cluster: true` on the cluster), its defaults "
         "otherwise (synchronous calls on the calling thread, one connection per node each), no namespace.",
         "- **hiredis by hand** sends the commands the backend sends, over one blocking `redisConnect` "
@@ -1181,8 +1200,15 @@ def write_redis(args):
         + ". CPU time counts the calling thread, where a synchronous call does all its work on both "
         "sides.",
         "",
+        "- **Paired**: each workload once more with both sides in one benchmark, call after call (which "
+        "goes first alternates), each call timed; its `ratio` counter is ByteStore's total time over "
+        "hiredis's, and the column shows its median over the repetitions. Two calls a few hundred "
+        "microseconds apart meet the same moment of the machine, where the separate benchmarks above "
+        "are seconds apart: on these shared CPUs the separate wall ratios of one row move by 10 to 30% "
+        "between runs, the paired ones by a few percent. The target is judged on the paired ratio.",
+        "",
         f"Target: ratio ≤ {TARGETS['Redis'][0]:.2f} on mset and mget of 100 and 1,000 keys, on the "
-        f"server and on the cluster, against hiredis by hand. {len(met)} of {len(targeted)} met.",
+        f"server and on the cluster, against hiredis by hand (paired). {len(met)} of {len(targeted)} met.",
         "",
         "## One server",
         "",
