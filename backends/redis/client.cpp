@@ -189,6 +189,24 @@ void Client::discover_slots() {
     throw Error(Errc::unavailable, "the cluster of " + shown_ + " does not serve every hash slot yet (CLUSTER SLOTS)");
 }
 
+void Client::reload_slots() {
+  if (thread_.joinable()) {
+    std::promise<void> done;
+    asio::post(loop_, [&] { refresh_slots([&] { done.set_value(); }); });
+    done.get_future().get();
+    return;
+  }
+  bool done = false;
+  refresh_slots([&done] { done = true; });
+  loop_.restart();
+  while (!done && loop_.run_one() > 0) {
+  }
+}
+
+bool Client::serves_slots(const std::string& address) const {
+  return std::find(slot_owner_.begin(), slot_owner_.end(), address) != slot_owner_.end();
+}
+
 std::vector<std::string> Client::scan_nodes() {
   return on_loop([this] {
     if (!cluster_) return std::vector<std::string>{setup_.endpoint.address()};
@@ -207,6 +225,9 @@ void Client::route(const std::shared_ptr<Attempt>& attempt) {
   if (attempt->commands.empty()) return retire(attempt);
   if (request.slots.empty()) {
     attempt->node = request.node.empty() ? setup_.endpoint.address() : request.node;
+    if (cluster_ && request.master_only && attempt->retries > 0 && !serves_slots(attempt->node))
+      return fail(attempt, error_of(Errc::unavailable, "redis at " + attempt->node +
+                                                           " no longer serves any hash slot (a failover)"));
     return send(attempt);
   }
   // The commands by the node serving their slot, in order: a node's slots

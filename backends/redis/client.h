@@ -52,6 +52,9 @@ struct Request {
   // Error to fail the call.
   std::function<void(std::span<const std::size_t> indexes, ReplySpan replies)> accept;
   bool errors_are_answers = false;
+  // Cluster: `node` must still serve hash slots (SCAN lists a master's
+  // keys); a retry after the map moved them elsewhere fails at once.
+  bool master_only = false;
 };
 
 class Client {
@@ -79,6 +82,9 @@ class Client {
   // Cluster: reads the slot map from the seed node; throws when it is not
   // one of a cluster. Waits.
   void discover_slots();
+  // Cluster: reads the slot map again, from the first node that answers
+  // (after a failover the seed may be gone). Waits.
+  void reload_slots();
 
   bool cluster() const { return cluster_; }
   // The nodes a listing visits: the masters (cluster), or the server.
@@ -105,6 +111,7 @@ class Client {
   void fail(const std::shared_ptr<Attempt>& attempt, std::exception_ptr why);
   void retire(const std::shared_ptr<Attempt>& attempt);  // the attempt has ended
   std::shared_ptr<Connection> connection_to(const std::string& address);
+  bool serves_slots(const std::string& address) const;
   // Asks the cluster for its slot map, then calls `then` (on the loop).
   void refresh_slots(std::function<void()> then);
   void ask_for_slots(std::size_t candidate);

@@ -2,6 +2,8 @@
 
 #include <boost/container_hash/hash.hpp>
 
+#include <algorithm>
+
 #include "scan_pattern.h"
 
 namespace bytestore::redis {
@@ -19,6 +21,7 @@ bool KeyCursor::next(const sdk::KeySink& sink) {
   Request scan;
   scan.commands.add({"SCAN", cursor_, "MATCH", pattern_, "COUNT", page_size_});
   scan.node = nodes_[node_];
+  scan.master_only = true;
   std::vector<std::string> keys;
   scan.accept = [&](std::span<const std::size_t>, ReplySpan replies) {
     const redisReply& page = *replies[0];
@@ -30,17 +33,39 @@ bool KeyCursor::next(const sdk::KeySink& sink) {
     for (std::size_t i = 0; i < found.elements; ++i)
       if (found.element[i]->type == REDIS_REPLY_STRING) keys.emplace_back(text_of(*found.element[i]));
   };
-  clients_->with([&](Client& client) { client.call({std::move(scan)}); });
+  try {
+    clients_->with([&](Client& client) { client.call({std::move(scan)}); });
+  } catch (const Error& e) {
+    if (e.code() != Errc::unavailable || !replan_without_lost_node()) throw;
+    return node_ < nodes_.size();
+  }
   for (const std::string& key : keys) {
     if (key.size() < strip_) continue;
     const std::string_view name = std::string_view(key).substr(strip_);
     if (yielded_.insert(boost::hash_value(name)).second) sink(name);
   }
   if (cursor_ == "0") {
+    listed_.push_back(nodes_[node_]);
     ++node_;
-    cursor_ = "0";
   }
   return node_ < nodes_.size();
+}
+
+bool KeyCursor::replan_without_lost_node() {
+  const std::string lost = nodes_[node_];
+  std::vector<std::string> masters = clients_->with([](Client& client) {
+    if (!client.cluster()) return std::vector<std::string>();
+    client.reload_slots();
+    return client.scan_nodes();
+  });
+  if (masters.empty() || std::find(masters.begin(), masters.end(), lost) != masters.end()) return false;
+  // Its replacement is listed from the start: what was yielded from the
+  // lost node comes again, and is dropped as any repeat is.
+  std::erase_if(masters, [&](const std::string& m) { return std::find(listed_.begin(), listed_.end(), m) != listed_.end(); });
+  nodes_ = std::move(masters);
+  node_ = 0;
+  cursor_.assign(1, '0');  // (not = "0": a false -Wrestrict in GCC 12)
+  return true;
 }
 
 }  // namespace bytestore::redis

@@ -2,7 +2,7 @@
 // replica each (tests/support/local_redis.h), started once for the
 // program: batches across hash slots, LangChain's store failing where this
 // one does not, slots resharded under a stream of calls (MOVED and ASK
-// followed), and a master killed mid-stream.
+// followed), and a master killed mid-stream and mid-listing.
 #include <bytestore/bytestore.hpp>
 #include <gmock/gmock.h>
 
@@ -262,6 +262,31 @@ TEST(Failover, AKilledMasterIsReplacedAndNoAcknowledgedWriteIsLost) {
   std::printf("failover of master :%d: %zu batches written through it (%zu errors); with wait_replicas: 1, "
               "%zu acknowledged, %zu refused\n",
               victim, on.acknowledged.size(), on.errors.size(), waited.acknowledged.size(), waited.errors.size());
+}
+
+// After the test above: its victim's replica is now a master with no
+// replica, so this one kills another master.
+TEST(Failover, AListingGoesOnOnTheReplicaThatReplacedAKilledMaster) {
+  const int without_replica = cluster->master_of_key("on/0/0");
+  int victim = 0;
+  for (int port : cluster->master_ports())
+    if (port != without_replica) victim = port;
+  ASSERT_NE(victim, 0);
+  // Seeded by the master that stays (the first node was killed above).
+  auto store = open_yaml("stores: {r: {backend: redis, cluster: true, url: 'redis://127.0.0.1:" +
+                         std::to_string(without_replica) +
+                         "', namespace: listed, max_retries: 12, page_size: 20}}\ndefault: r\n");
+  std::vector<KeyValue> pairs;
+  for (int k = 0; k < 600; ++k) pairs.emplace_back(key_of(5, k), pattern_value(k, 32));
+  store->mset(pairs);
+  std::multiset<std::string> listed;
+  for (const std::string& key : store->yield_keys("5/")) {
+    listed.insert(key);
+    if (listed.size() == 50) cluster->kill_node(victim);  // pages of 20: mid-listing
+  }
+  EXPECT_EQ(listed.size(), pairs.size());  // each key once: the replica's repeats dropped
+  for (const auto& [key, value] : pairs) EXPECT_EQ(listed.count(key), 1u) << key;
+  cluster->wait_until_healthy();
 }
 
 }  // namespace
